@@ -1,0 +1,12 @@
+"""A PyTorch-backed implementation of the Apache MXNet 1.x Python API (``import mxnet as mx``)."""
+__version__ = '1.9.1'
+
+from .base import MXNetError  # noqa: F401
+from . import base  # noqa: F401
+from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: F401
+from . import context  # noqa: F401
+from . import autograd  # noqa: F401
+from . import ndarray  # noqa: F401
+from . import ndarray as nd  # noqa: F401
+from . import random  # noqa: F401
+from . import test_utils  # noqa: F401

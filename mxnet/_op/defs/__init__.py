@@ -1,0 +1,2 @@
+"""Operator definitions, one module per family; importing this registers them all."""
+from . import binary, elemwise, reduce, shape, indexing, linalg, sort, init, random  # noqa: F401

@@ -1,0 +1,214 @@
+"""The operator registry: every operator is declared here once, as an :class:`OpDef`.
+
+The ``mx.nd.*`` functions (and ``mx.sym.*``) are generated from these definitions.
+"""
+import torch
+
+from ..base import MXNetError
+from .params import REQUIRED, Param
+
+__all__ = ['OpDef', 'Attrs', 'register', 'defop', 'get', 'all_ops', 'find']
+
+_OPS = {}
+
+
+class Attrs:
+    """Parsed operator parameters, read as attributes (``p.axis``)."""
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+
+    def __repr__(self):
+        return 'Attrs(%s)' % ', '.join('%s=%r' % kv for kv in sorted(self.__dict__.items()))
+
+
+def _as_names(spec, p):
+    return list(spec(p)) if callable(spec) else list(spec)
+
+
+class OpDef:
+    """One operator.
+
+    name, aliases      MXNet's name and other names it answers to.
+    compute            ``compute(p, *inputs[, is_train=])`` on torch tensors (arguments, then auxiliary
+                       states, which it may update in place); returns a tensor or a tuple of all outputs.
+    inputs             argument names, or ``f(p)`` giving them (FullyConnected drops bias when no_bias).
+    variadic           name of the count parameter of ops taking any number of inputs (``num_args``).
+    params             ``{name: Param}`` in MXNet's declaration order.
+    outputs, aux       output and auxiliary-state names (or ``f(p)``).
+    num_visible        ``f(p)``: how many outputs the user sees (the rest are internal).
+    infer_shape        ``f(p, in_shapes) -> (in_shapes, out_shapes, aux_shapes)``; None entries are unknown
+                       and a rule may fill in unknown inputs. Default: run compute on the meta device.
+    infer_type         ``f(p, in_types) -> (in_types, out_types, aux_types)`` with dtype names; default: one
+                       dtype for every input, output and aux state.
+    train_aware        compute takes ``is_train=`` (Dropout, BatchNorm).
+    same_dtype         mx.nd checks that all inputs share one dtype, as MXNet's type inference does.
+    method             also an NDArray method (``x.sum()``), under this name (True: the op's name).
+    explain_error      ``f(p, tensors)``: MXNet's message for inputs the compute rejected, or None.
+    """
+
+    def __init__(self, name, compute, inputs=('data',), params=None, aliases=(), outputs=('output',),
+                 aux=(), num_visible=None, variadic=None, infer_shape=None, infer_type=None, doc='',
+                 train_aware=False, same_dtype=True, method=None, explain_error=None):
+        self.name = name
+        self.aliases = tuple(aliases)
+        self.compute = compute
+        self.inputs = inputs
+        self.variadic = variadic
+        self.params = dict(params or {})
+        for k, v in self.params.items():
+            if not isinstance(v, Param):
+                raise TypeError('parameter %s of %s must be a Param' % (k, name))
+        if variadic and variadic not in self.params:
+            raise TypeError('%s: variadic count parameter %r is not declared' % (name, variadic))
+        self.outputs = outputs
+        self.aux = aux
+        self.num_visible = num_visible
+        self._infer_shape = infer_shape
+        self._infer_type = infer_type
+        self.doc = doc
+        self.train_aware = train_aware
+        self.same_dtype = same_dtype
+        self.method = method
+        self.explain_error = explain_error
+        self._defaults = {k: v.default for k, v in self.params.items() if v.default is not REQUIRED}
+        self._cache = {}
+
+    # ---- parameters -------------------------------------------------------------------------------
+    def parse(self, kwargs):
+        """Attrs from ``kwargs`` (strings or Python values); MXNetError names the op and the field."""
+        try:
+            key = tuple(kwargs.items())
+            hit = self._cache.get(key)
+            if hit is not None:
+                return hit
+        except TypeError:
+            key = None
+        values = dict(self._defaults)
+        for k, v in kwargs.items():
+            field = self.params.get(k)
+            if field is None:
+                raise MXNetError('Cannot find argument \'%s\' in operator %s. Possible arguments: %s'
+                                 % (k, self.name, ', '.join(self.params) or '(none)'))
+            try:
+                values[k] = field.parse(v)
+            except (ValueError, TypeError) as e:
+                raise MXNetError('Invalid Parameter format for %s expect %s but value=\'%s\', in operator '
+                                 '%s: %s' % (k, field.type_name, v, self.name, e)) from None
+        for k, field in self.params.items():
+            if k not in values:
+                raise MXNetError('Required parameter %s of %s is not presented, in operator %s'
+                                 % (k, field.type_name, self.name))
+        p = Attrs(values)
+        if key is not None and len(self._cache) < 512:
+            self._cache[key] = p
+        return p
+
+    def format_attrs(self, kwargs):
+        """MXNet's string form of each given parameter (what a symbol stores)."""
+        out = {}
+        for k, v in kwargs.items():
+            field = self.params.get(k)
+            if field is None or isinstance(v, str):
+                out[k] = str(v)
+            else:
+                out[k] = field.format(field.parse(v))
+        return out
+
+    # ---- names ------------------------------------------------------------------------------------
+    def input_names(self, p, num_inputs=None):
+        if self.variadic:
+            n = getattr(p, self.variadic, None)
+            n = num_inputs if n is None else n
+            return ['arg%d' % i for i in range(n or 0)]
+        return _as_names(self.inputs, p)
+
+    def output_names(self, p):
+        return _as_names(self.outputs, p)
+
+    def aux_names(self, p):
+        return _as_names(self.aux, p)
+
+    def visible_outputs(self, p):
+        return self.num_visible(p) if self.num_visible else len(self.output_names(p))
+
+    # ---- inference --------------------------------------------------------------------------------
+    def infer_shape(self, p, in_shapes):
+        """(in_shapes, out_shapes, aux_shapes); unknown shapes are None."""
+        if self._infer_shape is not None:
+            return self._infer_shape(p, list(in_shapes))
+        n_aux = len(self.aux_names(p))
+        n_out = len(self.output_names(p))
+        if any(s is None for s in in_shapes):
+            return list(in_shapes), [None] * n_out, [None] * n_aux
+        outs = self.run_meta(p, in_shapes)
+        return list(in_shapes), [tuple(o.shape) for o in outs], list(in_shapes[len(in_shapes) - n_aux:])
+
+    def run_meta(self, p, in_shapes, in_dtypes=None):
+        """Run compute on shape-only tensors: the outputs' shapes and dtypes without any arithmetic."""
+        from .. import _dtype
+        ins = [torch.empty(s, dtype=_dtype.to_torch(in_dtypes[i]) if in_dtypes else torch.float32,
+                           device='meta') for i, s in enumerate(in_shapes)]
+        try:
+            res = self.compute(p, *ins, is_train=False) if self.train_aware else self.compute(p, *ins)
+        except MXNetError:
+            raise
+        except Exception as e:  # the torch compute refused these shapes
+            raise MXNetError('%s: shapes %s are not valid inputs: %s'
+                             % (self.name, ', '.join(str(tuple(s)) for s in in_shapes), e)) from None
+        return res if isinstance(res, (tuple, list)) else (res,)
+
+    def infer_type(self, p, in_types):
+        """(in_types, out_types, aux_types) as dtype names; unknown types are None."""
+        if self._infer_type is not None:
+            return self._infer_type(p, list(in_types))
+        n_out = len(self.output_names(p))
+        n_aux = len(self.aux_names(p))
+        known = [t for t in in_types if t is not None]
+        if not known:
+            return list(in_types), [None] * n_out, [None] * n_aux
+        t0 = known[0]
+        for i, t in enumerate(in_types):
+            if t is not None and t != t0:
+                raise MXNetError('%s: incompatible input types: input %d is %s, expected %s'
+                                 % (self.name, i, t, t0))
+        return [t0] * len(in_types), [t0] * n_out, [t0] * n_aux
+
+    def __repr__(self):
+        return '<OpDef %s>' % self.name
+
+
+def register(opdef):
+    """Add ``opdef`` under its name and aliases; a name may be registered only once."""
+    for n in (opdef.name,) + opdef.aliases:
+        if n in _OPS:
+            raise MXNetError('Operator %s is already registered' % n)
+    for n in (opdef.name,) + opdef.aliases:
+        _OPS[n] = opdef
+    return opdef
+
+
+def defop(name, **kw):
+    """Decorator form of :func:`register`: the function is the compute, its docstring the doc."""
+    def wrap(fn):
+        kw.setdefault('doc', fn.__doc__ or '')
+        register(OpDef(name, fn, **kw))
+        return fn
+    return wrap
+
+
+def get(name):
+    """The OpDef registered as ``name``; MXNetError if none."""
+    try:
+        return _OPS[name]
+    except KeyError:
+        raise MXNetError('Operator %s is not registered' % name) from None
+
+
+def find(name):
+    return _OPS.get(name)
+
+
+def all_ops():
+    """{name: OpDef} for every registered name, aliases included."""
+    return dict(_OPS)

@@ -1,0 +1,293 @@
+"""NDArray: MXNet's n-dimensional array, holding a ``torch.Tensor``.
+
+Infix arithmetic broadcasts as MXNet's ``broadcast_*`` operators do; slicing returns views that write
+through; results are never 0-d (MXNet 1.x gives shape ``(1,)`` where numpy gives a scalar).
+"""
+import numpy as np
+import torch
+
+from ..base import MXNetError, numeric_types, integer_types
+from ..context import Context, current_context, context_of
+from .. import _dtype
+
+__all__ = ['NDArray', 'wrap']
+
+_new = object.__new__
+
+
+def wrap(tensor):
+    """An NDArray over ``tensor`` (no copy)."""
+    a = _new(NDArray)
+    a._data = tensor
+    return a
+
+
+class NDArray:
+    """An array on one device (``context``) with one dtype; arithmetic and methods follow MXNet 1.x."""
+    __slots__ = ('_data', '__weakref__')
+    __array_priority__ = 1000.0
+
+    def __init__(self, data):
+        if isinstance(data, NDArray):
+            data = data._data
+        if not isinstance(data, torch.Tensor):
+            raise TypeError('NDArray wraps a torch.Tensor; use mx.nd.array() to convert %s' % type(data))
+        self._data = data
+
+    # ---- attributes -------------------------------------------------------------------------------
+    @property
+    def shape(self):
+        """Tuple of dimensions."""
+        return tuple(self._data.shape)
+
+    @property
+    def dtype(self):
+        """numpy scalar type of the elements (``numpy.float32`` ...)."""
+        return _dtype.TORCH2NP[self._data.dtype]
+
+    @property
+    def size(self):
+        return self._data.numel()
+
+    @property
+    def ndim(self):
+        return self._data.dim()
+
+    @property
+    def context(self):
+        """The Context holding the data."""
+        return context_of(self._data.device)
+
+    ctx = context
+
+    @property
+    def stype(self):
+        return 'default'
+
+    @property
+    def T(self):
+        """Transpose of an array of at most 2 dimensions."""
+        if self._data.dim() > 2:
+            raise MXNetError('Only 2D matrix is allowed to be transposed')
+        return wrap(self._data.t().contiguous())
+
+    @property
+    def handle(self):
+        return self._data
+
+    @property
+    def writable(self):
+        return True
+
+    def __len__(self):
+        return self._data.shape[0]
+
+    def __iter__(self):
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    def __bool__(self):
+        n = self._data.numel()
+        if n == 0:
+            return False
+        if n == 1:
+            return bool(self._data.item())
+        raise ValueError('The truth value of an NDArray with multiple elements is ambiguous.')
+
+    __nonzero__ = __bool__
+
+    def __float__(self):
+        return float(self.asscalar())
+
+    def __int__(self):
+        return int(self.asscalar())
+
+    def __index__(self):
+        if self._data.numel() != 1 or self._data.dtype.is_floating_point:
+            raise TypeError('only integer scalar arrays can be converted to a scalar index')
+        return int(self._data.item())
+
+    __hash__ = object.__hash__
+
+    # ---- printing ---------------------------------------------------------------------------------
+    def __repr__(self):
+        shape_info = 'x'.join('%d' % d for d in self.shape)
+        return '\n%s\n<%s %s @%s>' % (str(self.asnumpy()), type(self).__name__, shape_info, self.context)
+
+    # ---- conversion -------------------------------------------------------------------------------
+    def asnumpy(self):
+        """A numpy copy of the data."""
+        t = self._data.detach()
+        if t.dtype is torch.bfloat16:
+            return t.view(torch.int16).cpu().numpy().view(np.uint16).view(_dtype.TORCH2NP[torch.bfloat16])
+        if t.device.type == 'cpu':
+            return t.numpy().copy()
+        return t.cpu().numpy()
+
+    def asscalar(self):
+        """The value of a one-element array as a numpy scalar."""
+        if self._data.numel() != 1:
+            raise ValueError('The current array is not a scalar')
+        return self.asnumpy().reshape(-1)[0]
+
+    def item(self):
+        return self.asscalar().item()
+
+    def tolist(self):
+        return self.asnumpy().tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.asnumpy()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def to_torch(self):
+        """The underlying ``torch.Tensor`` (shares memory)."""
+        return self._data
+
+    def __dlpack__(self, stream=None, **kwargs):
+        return self._data.__dlpack__(stream=stream, **kwargs) if stream is not None else \
+            self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def to_dlpack_for_read(self):
+        """A DLPack capsule sharing this array's memory."""
+        self.wait_to_read()
+        return torch.utils.dlpack.to_dlpack(self._data.detach())
+
+    def to_dlpack_for_write(self):
+        return torch.utils.dlpack.to_dlpack(self._data.detach())
+
+    def astype(self, dtype, copy=True):
+        """A copy with elements cast to ``dtype``; with ``copy=False`` the same array when already of it."""
+        tdt = _dtype.to_torch(dtype)
+        if not copy and tdt is self._data.dtype:
+            return self
+        return wrap(self._data.to(tdt, copy=True))
+
+    def copy(self):
+        """A new array with the same values on the same context."""
+        return wrap(self._data.clone())
+
+    def copyto(self, other):
+        """Copy into NDArray ``other`` (returned), or into a new array on Context ``other``."""
+        if isinstance(other, NDArray):
+            if other is self:
+                return other
+            if other.shape != self.shape:
+                raise MXNetError('copyto: shape mismatch, source %s vs target %s' % (self.shape, other.shape))
+            other._data.copy_(self._data)
+            return other
+        if isinstance(other, Context):
+            return wrap(self._data.to(other.torch_device, copy=True))
+        raise TypeError('copyto does not support type ' + str(type(other)))
+
+    def as_in_context(self, context):
+        """This array if already on ``context``, else a copy there."""
+        if self.context == context:
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
+
+    def tostype(self, stype):
+        if stype != 'default':
+            raise MXNetError('storage type %s is not supported' % stype)
+        return self.copy()
+
+    def wait_to_read(self):
+        """Block until pending writes finish (CUDA work is synchronised; CPU work is already done)."""
+        if self._data.is_cuda:
+            torch.cuda.current_stream(self._data.device).synchronize()
+
+    wait_to_write = wait_to_read
+
+    # ---- pickling ---------------------------------------------------------------------------------
+    def __reduce__(self):
+        return (_rebuild, (self.asnumpy(), self._data.dtype, str(self.context)))
+
+    # ---- shape views ------------------------------------------------------------------------------
+    def reshape(self, *shape, **kwargs):
+        """A view with a new shape; MXNet's special codes (0, -1, -2, -3, -4) and ``reverse`` apply."""
+        from .._op.defs.shape import infer_reshape
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])
+        shape = kwargs.pop('shape', shape)
+        reverse = kwargs.pop('reverse', False)
+        if kwargs:
+            raise TypeError('reshape got unexpected keyword arguments %s' % list(kwargs))
+        new = infer_reshape(self.shape, tuple(shape), reverse)
+        t = self._data
+        return wrap(t.view(new) if t.is_contiguous() else t.reshape(new))
+
+    # ---- indexing ---------------------------------------------------------------------------------
+    def __getitem__(self, key):
+        t = self._data
+        if type(key) is int:
+            n = t.shape[0] if t.dim() else 0
+            if not -n <= key < n:
+                raise IndexError('index %d is out of bounds for axis 0 with size %d' % (key, n))
+            r = t[key]
+            return wrap(r.reshape(1) if r.dim() == 0 else r)
+        try:
+            r = t[_index_key(key, t.device)]
+        except IndexError as e:
+            raise IndexError('%s (indexing an array of shape %s with %r)' % (e, self.shape, key)) from None
+        return wrap(r.reshape(1) if r.dim() == 0 else r)
+
+    def __setitem__(self, key, value):
+        t = self._data
+        if isinstance(value, NDArray):
+            v = value._data
+            if v.device != t.device:
+                v = v.to(t.device)
+            if v.dtype is not t.dtype:
+                v = v.to(t.dtype)
+        elif isinstance(value, numeric_types):
+            v = value
+        else:
+            v = torch.as_tensor(np.asarray(value), device=t.device).to(t.dtype)
+        try:
+            if isinstance(key, slice) and key == slice(None):
+                if isinstance(v, torch.Tensor):
+                    t.copy_(v.expand_as(t) if v.shape != t.shape else v)
+                else:
+                    t.fill_(v)
+            else:
+                t[_index_key(key, t.device)] = v
+        except RuntimeError as e:
+            raise MXNetError('cannot assign a value of shape %s to the indexed region of an array of shape '
+                             '%s: %s' % (tuple(getattr(v, 'shape', ())), self.shape, e)) from None
+
+    # ---- arithmetic: filled in by ndarray/arith.py ------------------------------------------------
+
+
+def _index_key(key, device):
+    """Translate an MXNet/numpy index into a torch index (NDArrays and numpy arrays become tensors)."""
+    if isinstance(key, tuple):
+        return tuple(_index_key(k, device) for k in key)
+    if isinstance(key, NDArray):
+        t = key._data
+        return t if t.dtype is torch.bool else t.long()
+    if isinstance(key, np.ndarray):
+        return torch.as_tensor(key if key.dtype == np.bool_ else key.astype(np.int64), device=device)
+    if isinstance(key, list):
+        return torch.as_tensor(np.asarray(key), device=device)
+    if isinstance(key, integer_types) and not isinstance(key, (int, bool)):
+        return int(key)
+    return key
+
+
+def _rebuild(values, tdtype, ctx):
+    from .. import _op  # noqa: F401  (ensures the package is initialised)
+    dev, did = ctx[:-1].split('(')
+    t = torch.from_numpy(np.ascontiguousarray(values))
+    if tdtype is torch.bfloat16:
+        t = t.view(torch.int16).view(torch.bfloat16)
+    ctx = Context(dev, int(did))
+    try:
+        device = ctx.torch_device
+    except MXNetError:
+        device = torch.device('cpu')
+    return wrap(t.to(device))

@@ -1,0 +1,1 @@
+"""``mx.nd.random``: samplers (to be written)."""

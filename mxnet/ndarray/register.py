@@ -1,0 +1,233 @@
+"""Generates the ``mx.nd.<op>`` functions from the operator registry."""
+import inspect
+
+import torch
+
+from ..base import MXNetError
+from .._op import registry
+from .._op.params import REQUIRED
+from .. import _dtype
+from .ndarray import NDArray, wrap
+
+__all__ = ['invoke', 'make_function', 'generate']
+
+_new = object.__new__
+
+
+def _is_training():
+    from .. import autograd
+    return autograd.is_training()
+
+
+def _device_error(op, tensors):
+    from ..context import context_of
+    first = context_of(tensors[0].device)
+    for i, t in enumerate(tensors[1:], 2):
+        if t.device != tensors[0].device:
+            return MXNetError('Operator %s require all inputs live on the same context. But the first argument '
+                              'is on %s while the %d-th argument is on %s'
+                              % (op.name, first, i, context_of(t.device)))
+    return None
+
+
+def _dtype_error(op, names, tensors):
+    d0 = tensors[0].dtype
+    for n, t in zip(names[1:], tensors[1:]):
+        if t.dtype is not d0:
+            return MXNetError('Operator %s: input %s has dtype %s but %s has dtype %s; all inputs must share '
+                              'one dtype' % (op.name, n, _dtype.TORCH2NAME[t.dtype], names[0],
+                                             _dtype.TORCH2NAME[d0]))
+    return None
+
+
+def compute_error(op, tensors, err):
+    """MXNetError for a torch failure inside ``op``, naming the op and the input shapes."""
+    if op.explain_error is not None:
+        msg = op.explain_error(None, tensors)
+        if msg:
+            return MXNetError(msg)
+    shapes = ', '.join(str(tuple(t.shape)) for t in tensors)
+    return MXNetError('Operator %s failed on inputs of shape %s: %s' % (op.name, shapes, err))
+
+
+def run(op, p, tensors, names=None):
+    """Compute ``op`` on tensors after MXNet's device and dtype checks; returns the tuple of outputs."""
+    if len(tensors) > 1:
+        dev = tensors[0].device
+        for t in tensors:
+            if t.device != dev:
+                raise _device_error(op, tensors)
+        if op.same_dtype:
+            d0 = tensors[0].dtype
+            for t in tensors:
+                if t.dtype is not d0:
+                    raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
+    try:
+        if op.train_aware:
+            res = op.compute(p, *tensors, is_train=_is_training())
+        else:
+            res = op.compute(p, *tensors)
+    except MXNetError:
+        raise
+    except (RuntimeError, ValueError, IndexError, TypeError) as e:
+        raise compute_error(op, tensors, e) from None
+    return res if isinstance(res, (tuple, list)) else (res,)
+
+
+def _write_out(op, out, results):
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    if len(outs) != len(results):
+        raise MXNetError('Operator %s has %d outputs but out= gives %d arrays' % (op.name, len(results), len(outs)))
+    for o, r in zip(outs, results):
+        if not isinstance(o, NDArray):
+            raise TypeError('out must be an NDArray, got %s' % type(o))
+        if tuple(o._data.shape) != tuple(r.shape):
+            raise MXNetError('Operator %s: out= has shape %s but the result has shape %s'
+                             % (op.name, tuple(o._data.shape), tuple(r.shape)))
+        o._data.copy_(r)
+    return out
+
+
+def invoke(op, inputs, kwargs, out=None):
+    """Run ``op`` on NDArray ``inputs`` with parameter ``kwargs``; MXNet's return convention."""
+    p = op.parse(kwargs)
+    tensors = []
+    for x in inputs:
+        if not isinstance(x, NDArray):
+            raise TypeError('Operator %s expects NDArray inputs, got %s' % (op.name, type(x).__name__))
+        tensors.append(x._data)
+    return _finish(op, p, run(op, p, tensors), out)
+
+
+def _finish(op, p, res, out):
+    nvis = len(res) if op.num_visible is None else op.num_visible(p)
+    if out is not None:
+        return _write_out(op, out, res[:nvis])
+    if nvis == 1:
+        a = _new(NDArray)
+        a._data = res[0]
+        return a
+    return [wrap(r) for r in res[:nvis]]
+
+
+def _split_args(op, args, kwargs):
+    """(positional inputs, keyword inputs, params) of an ``mx.nd.<op>`` call."""
+    params = {}
+    kw_inputs = {}
+    for k, v in kwargs.items():
+        if k in op.params and not isinstance(v, NDArray):
+            params[k] = v
+        else:
+            kw_inputs[k] = v
+    pos_inputs = []
+    i = 0
+    if op.variadic:
+        pos_inputs = list(args)
+        i = len(args)
+    else:
+        while i < len(args) and (args[i] is None or isinstance(args[i], NDArray)):
+            pos_inputs.append(args[i])
+            i += 1
+    rest = args[i:]
+    if rest:
+        free = [k for k in op.params if k not in params]
+        if len(rest) > len(free):
+            raise TypeError('%s() takes at most %d positional parameters after its inputs, got %d'
+                            % (op.name, len(free), len(rest)))
+        for k, v in zip(free, rest):
+            params[k] = v
+    return pos_inputs, kw_inputs, params
+
+
+def make_function(op, public_name=None):
+    """The ``mx.nd`` function of ``op``: inputs first (NDArrays), then parameters, then ``out``/``name``."""
+    names_static = None if callable(op.inputs) or op.variadic else list(op.inputs) + (
+        [] if callable(op.aux) else list(op.aux))
+    single = (not op.variadic and names_static is not None and len(op.params) == 0)
+
+    def fn(*args, out=None, name=None, **kwargs):
+        if single and not kwargs and len(args) == len(names_static):
+            p = op.parse({})
+            tensors = []
+            for x in args:
+                if not isinstance(x, NDArray):
+                    raise TypeError('Operator %s expects NDArray inputs, got %s' % (op.name, type(x).__name__))
+                tensors.append(x._data)
+            return _finish(op, p, run(op, p, tensors, names_static), out)
+        pos, kw_inputs, params = _split_args(op, args, kwargs)
+        if op.variadic and op.variadic not in params:
+            params[op.variadic] = len(pos)
+        p = op.parse(params)
+        names = op.input_names(p, len(pos)) + op.aux_names(p)
+        if len(pos) > len(names):
+            raise MXNetError('Operator %s takes %d inputs (%s) but %d were given'
+                             % (op.name, len(names), ', '.join(names), len(pos)))
+        inputs = list(pos) + [None] * (len(names) - len(pos))
+        for k, v in kw_inputs.items():
+            if k not in names:
+                if k in op.params:
+                    raise TypeError('%s: parameter %s cannot be an NDArray' % (op.name, k))
+                raise MXNetError('Cannot find argument \'%s\' in operator %s. Possible arguments: %s'
+                                 % (k, op.name, ', '.join(names + list(op.params))))
+            idx = names.index(k)
+            if inputs[idx] is not None:
+                raise TypeError('%s() got multiple values for input %s' % (op.name, k))
+            inputs[idx] = v
+        tensors = []
+        for n, x in zip(names, inputs):
+            if x is None:
+                raise MXNetError('Operator %s: required input %s is missing' % (op.name, n))
+            if not isinstance(x, NDArray):
+                raise TypeError('Operator %s: input %s must be an NDArray, got %s' % (op.name, n, type(x).__name__))
+            tensors.append(x._data)
+        return _finish(op, p, run(op, p, tensors, names), out)
+
+    fn.__name__ = public_name or op.name
+    fn.__qualname__ = fn.__name__
+    fn.__signature__ = _signature(op, names_static)
+    fn.__doc__ = _docstring(op)
+    fn.opdef = op
+    return fn
+
+
+def _signature(op, names_static):
+    P = inspect.Parameter
+    params = []
+    if op.variadic:
+        params.append(P('data', P.VAR_POSITIONAL))
+    else:
+        for n in (names_static or ['data']):
+            params.append(P(n, P.POSITIONAL_OR_KEYWORD, default=None))
+    kind = P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD
+    for k, f in op.params.items():
+        params.append(P(k, kind, default=P.empty if f.default is REQUIRED and kind is P.KEYWORD_ONLY
+                        else (None if f.default is REQUIRED else f.default)))
+    params.append(P('out', P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD, default=None))
+    params.append(P('name', P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD, default=None))
+    params.append(P('kwargs', P.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def _docstring(op):
+    lines = [(op.doc or op.name).strip(), '', 'Parameters', '----------']
+    if op.variadic:
+        lines += ['data : NDArray[]', '    Input arrays.']
+    elif not callable(op.inputs):
+        for n in list(op.inputs) + ([] if callable(op.aux) else list(op.aux)):
+            lines += ['%s : NDArray' % n, '    Input %s.' % n]
+    for k, f in op.params.items():
+        lines += ['%s : %s' % (k, f.describe())]
+        if f.doc:
+            lines += ['    ' + f.doc]
+    lines += ['out : NDArray, optional', '    The output array.', '', 'Returns', '-------',
+              'out : NDArray or list of NDArrays']
+    if op.aliases:
+        lines += ['', 'Also registered as: ' + ', '.join(op.aliases)]
+    return '\n'.join(lines)
+
+
+def generate(namespace):
+    """Put a function for every registered name (aliases too) into ``namespace`` unless already defined."""
+    for name, op in registry.all_ops().items():
+        if name not in namespace:
+            namespace[name] = make_function(op, name)

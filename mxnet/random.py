@@ -1,0 +1,1 @@
+"""``mx.random``: seeding and samplers (to be written)."""
