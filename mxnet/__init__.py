@@ -10,3 +10,8 @@ from . import ndarray  # noqa: F401
 from . import ndarray as nd  # noqa: F401
 from . import random  # noqa: F401
 from . import test_utils  # noqa: F401
+from . import name  # noqa: F401
+from . import attribute  # noqa: F401
+from .attribute import AttrScope  # noqa: F401
+from . import symbol  # noqa: F401
+from . import symbol as sym  # noqa: F401

@@ -45,11 +45,13 @@ class OpDef:
     same_dtype         mx.nd checks that all inputs share one dtype, as MXNet's type inference does.
     method             also an NDArray method (``x.sum()``), under this name (True: the op's name).
     explain_error      ``f(p, tensors)``: MXNet's message for inputs the compute rejected, or None.
+    var_attrs          ``{input name: {attr: value}}`` given to a variable the symbol API creates for that
+                       input (BatchNorm's moving_mean gets ``__init__``: ``["zero", {}]``).
     """
 
     def __init__(self, name, compute, inputs=('data',), params=None, aliases=(), outputs=('output',),
                  aux=(), num_visible=None, variadic=None, infer_shape=None, infer_type=None, doc='',
-                 train_aware=False, same_dtype=True, method=None, explain_error=None):
+                 train_aware=False, same_dtype=True, method=None, explain_error=None, var_attrs=None):
         self.name = name
         self.aliases = tuple(aliases)
         self.compute = compute
@@ -71,6 +73,7 @@ class OpDef:
         self.same_dtype = same_dtype
         self.method = method
         self.explain_error = explain_error
+        self.var_attrs = dict(var_attrs or {})
         self._defaults = {k: v.default for k, v in self.params.items() if v.default is not REQUIRED}
         self._cache = {}
 
@@ -117,7 +120,7 @@ class OpDef:
 
     # ---- names ------------------------------------------------------------------------------------
     def input_names(self, p, num_inputs=None):
-        if self.variadic:
+        if self.variadic and not callable(self.inputs):
             n = getattr(p, self.variadic, None)
             n = num_inputs if n is None else n
             return ['arg%d' % i for i in range(n or 0)]
@@ -167,7 +170,9 @@ class OpDef:
         known = [t for t in in_types if t is not None]
         if not known:
             return list(in_types), [None] * n_out, [None] * n_aux
-        t0 = known[0]
+        t0 = in_types[0] if in_types and in_types[0] is not None else known[0]
+        if not self.same_dtype:
+            return [t0 if t is None else t for t in in_types], [t0] * n_out, [t0] * n_aux
         for i, t in enumerate(in_types):
             if t is not None and t != t0:
                 raise MXNetError('%s: incompatible input types: input %d is %s, expected %s'

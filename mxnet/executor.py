@@ -1,0 +1,244 @@
+"""Executor: a Symbol bound to arrays on a context; ``forward`` evaluates the graph and ``backward`` fills the
+gradient arrays (torch autograd, MXNet's ``grad_req`` write/add/null)."""
+import numpy as np
+import torch
+
+from .base import MXNetError
+from . import _dtype
+from .context import Context
+from .ndarray.ndarray import NDArray, wrap
+from .ndarray.register import compute_error
+from .symbol.symbol import topo_order, aux_var_ids
+
+__all__ = ['Executor']
+
+_REQS = ('null', 'write', 'add', 'inplace')
+
+
+def _by_name(values, names, what, allow_missing=False):
+    if values is None:
+        return [None] * len(names)
+    if isinstance(values, dict):
+        missing = [n for n in names if n not in values]
+        if missing and not allow_missing:
+            raise MXNetError('bind: %s %s not given' % (what, ', '.join(missing)))
+        return [values.get(n) for n in names]
+    values = list(values)
+    if len(values) != len(names):
+        raise MXNetError('bind: %d %s given but the symbol has %d (%s)'
+                         % (len(values), what, len(names), ', '.join(names)))
+    return values
+
+
+class _Plan:
+    """The graph flattened once at bind time: variable slots and op steps, so forward never walks the graph."""
+
+    def __init__(self, symbol):
+        nodes = topo_order(symbol._outputs)
+        aux = aux_var_ids(nodes)
+        arg_names = [n.name for n in nodes if n.op is None and id(n) not in aux]
+        aux_names = [n.name for n in nodes if n.op is None and id(n) in aux]
+        index = {id(n): i for i, n in enumerate(nodes)}
+        self.num_nodes = len(nodes)
+        self.var_slots = []  # (node index, 'arg'|'aux', position)
+        self.steps = []  # (node index, node, input refs)
+        for i, n in enumerate(nodes):
+            if n.op is None:
+                if id(n) in aux:
+                    self.var_slots.append((i, 'aux', aux_names.index(n.name)))
+                else:
+                    self.var_slots.append((i, 'arg', arg_names.index(n.name)))
+            else:
+                self.steps.append((i, n, n.params, [(index[id(s)], k) for s, k in n.inputs]))
+        self.heads = [(index[id(n)], k) for n, k in symbol._outputs]
+        self.arg_names, self.aux_names = arg_names, aux_names
+
+    def run(self, arg_tensors, aux_tensors, is_train):
+        vals = [None] * self.num_nodes
+        for i, kind, pos in self.var_slots:
+            vals[i] = (arg_tensors[pos] if kind == 'arg' else aux_tensors[pos],)
+        for i, node, p, refs in self.steps:
+            ins = [vals[j][k] for j, k in refs]
+            op = node.op
+            try:
+                res = op.compute(p, *ins, is_train=is_train) if op.train_aware else op.compute(p, *ins)
+            except MXNetError as e:
+                raise MXNetError('Error in operator %s: %s' % (node.name, e)) from None
+            except (RuntimeError, ValueError, IndexError, TypeError) as e:
+                raise MXNetError('Error in operator %s: %s' % (node.name, compute_error(op, ins, e))) from None
+            vals[i] = res if isinstance(res, (tuple, list)) else (res,)
+        return [vals[j][k] for j, k in self.heads]
+
+
+class Executor:
+    """A bound symbol. Arrays: ``arg_arrays``/``arg_dict``, ``grad_arrays``/``grad_dict``, ``aux_arrays``/
+    ``aux_dict``, ``outputs``/``output_dict``."""
+
+    def __init__(self, symbol, ctx, args, args_grad=None, grad_req='write', aux_states=None):
+        self._symbol = symbol
+        self._ctx = ctx if isinstance(ctx, Context) else Context(ctx)
+        self._plan = _Plan(symbol)
+        arg_names, aux_names = self._plan.arg_names, self._plan.aux_names
+        self.arg_arrays = _by_name(args, arg_names, 'arguments')
+        for n, a in zip(arg_names, self.arg_arrays):
+            if not isinstance(a, NDArray):
+                raise MXNetError('bind: argument %s must be an NDArray, got %s' % (n, type(a).__name__))
+        self.aux_arrays = _by_name(aux_states, aux_names, 'auxiliary states') if aux_names else []
+        if isinstance(grad_req, str):
+            reqs = [grad_req] * len(arg_names)
+        elif isinstance(grad_req, dict):
+            reqs = [grad_req.get(n, 'null') for n in arg_names]
+        else:
+            reqs = list(grad_req)
+        for r in reqs:
+            if r not in _REQS:
+                raise MXNetError('grad_req must be one of %s, got %r' % (_REQS, r))
+        grads = _by_name(args_grad, arg_names, 'gradient arrays', allow_missing=True)
+        self._grad_req = ['write' if r == 'inplace' else r for r in reqs]
+        self._grad_req = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
+        self.grad_arrays = [g if r != 'null' else None for g, r in zip(grads, self._grad_req)]
+        self.arg_dict = dict(zip(arg_names, self.arg_arrays))
+        self.grad_dict = {n: g for n, g in zip(arg_names, self.grad_arrays) if g is not None}
+        self.aux_dict = dict(zip(aux_names, self.aux_arrays))
+        self.outputs = []
+        self._heads = None
+        self._leaves = None
+        self._monitor = None
+
+    @classmethod
+    def simple_bind(cls, symbol, ctx, grad_req='write', type_dict=None, shared_exec=None, shapes=None):
+        """Allocate every array from input shapes (and dtypes) by inference, then bind."""
+        shapes = {k: v for k, v in (shapes or {}).items()}
+        arg_shapes, _, aux_shapes = symbol.infer_shape(**shapes)
+        if arg_shapes is None:
+            partial, _, _ = symbol.infer_shape_partial(**shapes)
+            unknown = [n for n, s in zip(symbol.list_arguments(), partial) if s == ()]
+            raise MXNetError('simple_bind: cannot infer the shapes of %s from the given shapes %s'
+                             % (', '.join(unknown), shapes))
+        types = {k: v for k, v in (type_dict or {}).items()}
+        arg_types, _, aux_types = symbol.infer_type(**types)
+        if arg_types is None:
+            arg_types = [np.float32] * len(arg_shapes)
+            aux_types = [np.float32] * len(aux_shapes)
+        ctx = ctx if isinstance(ctx, Context) else Context(ctx)
+        dev = ctx.torch_device
+        arg_names, aux_names = symbol.list_arguments(), symbol.list_auxiliary_states()
+        if isinstance(grad_req, str):
+            reqs = {n: grad_req for n in arg_names}
+        elif isinstance(grad_req, dict):
+            reqs = {n: grad_req.get(n, 'null') for n in arg_names}
+        else:
+            reqs = dict(zip(arg_names, grad_req))
+        shared = shared_exec.arg_dict if shared_exec is not None else {}
+        shared_grads = shared_exec.grad_dict if shared_exec is not None else {}
+        shared_aux = shared_exec.aux_dict if shared_exec is not None else {}
+
+        def alloc(name, shape, t, pool):
+            old = pool.get(name)
+            tdt = _dtype.to_torch(t)
+            if old is not None and old.shape == tuple(shape) and old._data.dtype is tdt:
+                return old
+            return wrap(torch.zeros(shape, dtype=tdt, device=dev))
+        args = [alloc(n, s, t, shared) for n, s, t in zip(arg_names, arg_shapes, arg_types)]
+        grads = [alloc(n, s, t, shared_grads) if reqs[n] != 'null' else None
+                 for n, s, t in zip(arg_names, arg_shapes, arg_types)]
+        aux = [alloc(n, s, t, shared_aux) for n, s, t in zip(aux_names, aux_shapes, aux_types)]
+        return cls(symbol, ctx, args, dict(zip(arg_names, grads)), reqs, aux)
+
+    # ---- running ----------------------------------------------------------------------------------
+    def forward(self, is_train=False, **kwargs):
+        """Evaluate the graph (training mode when ``is_train``); kwargs copy new input values first."""
+        for k, v in kwargs.items():
+            dst = self.arg_dict.get(k)
+            if dst is None:
+                raise MXNetError('forward: unknown argument %s; arguments are %s'
+                                 % (k, ', '.join(self._plan.arg_names)))
+            if isinstance(v, NDArray):
+                if v.shape != dst.shape:
+                    raise MXNetError('forward: shape of %s is %s but the executor was bound with %s'
+                                     % (k, v.shape, dst.shape))
+                dst._data.copy_(v._data)
+            else:
+                dst[:] = v
+        args = [a._data for a in self.arg_arrays]
+        aux = [a._data for a in self.aux_arrays]
+        need_grad = is_train and any(r != 'null' for r in self._grad_req)
+        if need_grad:
+            leaves = []
+            for i, r in enumerate(self._grad_req):
+                if r != 'null' and args[i].is_floating_point():
+                    args[i] = args[i].detach().requires_grad_(True)
+                    leaves.append(i)
+            with torch.enable_grad():
+                heads = self._plan.run(args, aux, True)
+            self._leaves = [(i, args[i]) for i in leaves]
+            self._heads = heads
+        else:
+            with torch.no_grad():
+                heads = self._plan.run(args, aux, is_train)
+            self._leaves = None
+            self._heads = None
+        self.outputs = [wrap(h) for h in heads]
+        if self._monitor is not None:
+            for name, o in zip(self._symbol.list_outputs(), self.outputs):
+                self._monitor(name, o)
+        return self.outputs
+
+    def backward(self, out_grads=None, is_train=True):
+        """Gradients of the outputs (weighted by ``out_grads``, default ones) into the gradient arrays."""
+        if self._heads is None:
+            if all(r == 'null' for r in self._grad_req):
+                return
+            raise MXNetError('backward: call forward(is_train=True) first')
+        if out_grads is None:
+            out_grads = [None] * len(self._heads)
+        elif isinstance(out_grads, NDArray):
+            out_grads = [out_grads]
+        heads, hgrads = [], []
+        for h, g in zip(self._heads, out_grads):
+            if h.requires_grad:
+                heads.append(h)
+                hgrads.append(torch.ones_like(h) if g is None else g._data)
+        leaves = [t for _, t in self._leaves]
+        if heads and leaves:
+            grads = torch.autograd.grad(heads, leaves, hgrads, allow_unused=True)
+        else:
+            grads = [None] * len(leaves)
+        for (i, _), g in zip(self._leaves, grads):
+            dst = self.grad_arrays[i]._data
+            if self._grad_req[i] == 'add':
+                if g is not None:
+                    dst.add_(g)
+            elif g is None:
+                dst.zero_()
+            else:
+                dst.copy_(g)
+
+    # ---- arrays -----------------------------------------------------------------------------------
+    @property
+    def output_dict(self):
+        return dict(zip(self._symbol.list_outputs(), self.outputs))
+
+    def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
+        """Copy parameter values into the bound arrays (names must exist unless ``allow_extra_params``)."""
+        for src, dst, what in ((arg_params, self.arg_dict, 'argument'), (aux_params or {}, self.aux_dict, 'aux')):
+            for name, arr in src.items():
+                if name in dst:
+                    dst[name][:] = arr
+                elif not allow_extra_params:
+                    raise ValueError('Found name "%s" that is not in the %ss' % (name, what))
+
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
+        """A new executor for new input shapes, sharing the parameter arrays whose shapes are unchanged."""
+        req = dict(zip(self._plan.arg_names, self._grad_req))
+        return Executor.simple_bind(self._symbol, self._ctx, req, None, self, kwargs)
+
+    def set_monitor_callback(self, callback, monitor_all=False):
+        self._monitor = callback
+
+    def debug_str(self):
+        lines = ['Symbol Outputs:']
+        lines += ['\toutput[%d]=%s' % (i, n) for i, n in enumerate(self._symbol.list_outputs())]
+        for _, node, _, refs in self._plan.steps:
+            lines.append('Op:%s, Name=%s' % (node.op.name, node.name))
+        return '\n'.join(lines)

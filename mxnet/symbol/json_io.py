@@ -1,0 +1,212 @@
+"""Symbol JSON in MXNet's format: writing byte for byte as MXNet 1.9.1 does, reading every version MXNet 1.9.1
+reads (including the 0.8-era ``param``/``attr`` files and their upgrades)."""
+import json
+import os
+
+from ..base import MXNetError
+from .._op import registry
+from .symbol import Symbol, Node, topo_order, HIDDEN_KEYS
+
+__all__ = ['to_json', 'save', 'load', 'load_json', 'fromjson', 'atomic_write']
+
+MXNET_VERSION = 10901
+
+
+# ---- writing --------------------------------------------------------------------------------------
+def _s(text):
+    return '"' + (text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n').replace('\r', '\\r')
+                  .replace('\t', '\\t')) + '"'
+
+
+def _multi(items, level, open_, close):
+    if not items:
+        return open_ + close
+    pad = '\n' + '  ' * (level + 1)
+    return open_ + ', '.join(pad + it for it in items).replace(', \n', ', \n') + '\n' + '  ' * level + close
+
+
+def _ints(values, level):
+    items = [str(v) for v in values]
+    return _multi(items, level, '[', ']') if len(items) > 10 else '[' + ', '.join(items) + ']'
+
+
+def _entries(entries, level):
+    items = ['[%d, %d, %d]' % e for e in entries]
+    return _multi(items, level, '[', ']') if len(items) > 10 else '[' + ', '.join(items) + ']'
+
+
+def _strmap(d, level):
+    items = ['%s: %s' % (_s(k), _s(v)) for k, v in sorted(d.items(), key=lambda kv: kv[0].encode('utf-8'))]
+    return _multi(items, level, '{', '}') if len(items) > 1 else '{' + ''.join(items) + '}'
+
+
+def graph_dict(sym):
+    """(nodes, arg_nodes, node_row_ptr, heads) of ``sym`` with MXNet's numbering."""
+    nodes = topo_order(sym._outputs)
+    index = {id(n): i for i, n in enumerate(nodes)}
+    rows = [0]
+    for n in nodes:
+        rows.append(rows[-1] + n.num_outputs())
+    return nodes, index, rows
+
+
+def to_json(sym):
+    nodes, index, rows = graph_dict(sym)
+    node_texts = []
+    for n in nodes:
+        fields = ['"op": %s' % _s(n.op.name if n.op else 'null'), '"name": %s' % _s(n.name)]
+        if n.attrs:
+            fields.append('"attrs": %s' % _strmap(n.attrs, 3))
+        entries = []
+        n_args = n.num_args() if n.op is not None else 0
+        for k, (src, i) in enumerate(n.inputs):
+            version = 1 if (n.op is not None and k >= n_args and src.op is None) else 0
+            entries.append((index[id(src)], i, version))
+        fields.append('"inputs": %s' % _entries(entries, 3))
+        node_texts.append(_multi(fields, 2, '{', '}'))
+    top = ['"nodes": %s' % _multi(node_texts, 1, '[', ']'),
+           '"arg_nodes": %s' % _ints([i for i, n in enumerate(nodes) if n.op is None], 1),
+           '"node_row_ptr": %s' % _ints(rows, 1),
+           '"heads": %s' % _entries([(index[id(n)], i, 0) for n, i in sym._outputs], 1),
+           '"attrs": {"mxnet_version": ["int", %d]}' % MXNET_VERSION]
+    return _multi(top, 0, '{', '}')
+
+
+def atomic_write(fname, data):
+    """Write ``data`` (str or bytes) to ``fname`` through a temporary file, so a crash never leaves a torn file."""
+    fname = os.fspath(fname)
+    tmp = '%s.tmp%d' % (fname, os.getpid())
+    mode = 'wb' if isinstance(data, (bytes, bytearray, memoryview)) else 'w'
+    try:
+        with open(tmp, mode, **({} if mode == 'wb' else {'encoding': 'utf-8', 'newline': ''})) as f:
+            f.write(data)
+        os.replace(tmp, fname)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def save(sym, fname):
+    if not isinstance(fname, (str, os.PathLike)):
+        raise TypeError('fname required to be a string')
+    atomic_write(fname, to_json(sym))
+
+
+# ---- reading --------------------------------------------------------------------------------------
+def _hidden_like(key):
+    return any(key.startswith(h) or key.endswith(h) for h in HIDDEN_KEYS) and not (
+        key.startswith('__') and key.endswith('__'))
+
+
+def _fix_parsing(nodes):
+    """Pre-1.9.1 files: hidden keys written without underscores move to ``__key__`` (on the node or on the
+    variable of the op argument they name)."""
+    for n in nodes:
+        if n.op is None:
+            for k in [k for k in n.attrs if k in HIDDEN_KEYS]:
+                n.attrs['__%s__' % k] = n.attrs.pop(k)
+            continue
+        names = None
+        for k in [k for k in list(n.attrs) if _hidden_like(k)]:
+            if k in HIDDEN_KEYS:
+                n.attrs['__%s__' % k] = n.attrs.pop(k)
+                continue
+            if names is None:
+                try:
+                    p = n.op.parse({a: v for a, v in n.attrs.items()
+                                    if a in n.op.params})
+                    names = n.op.input_names(p, len(n.inputs)) + n.op.aux_names(p)
+                except MXNetError:
+                    names = []
+            for h in HIDDEN_KEYS:
+                if k.endswith('_' + h):
+                    arg = k[:-len(h) - 1]
+                    if arg in names and names.index(arg) < len(n.inputs):
+                        src = n.inputs[names.index(arg)][0]
+                        if src.op is None:
+                            src.attrs['__%s__' % h] = n.attrs.pop(k)
+                    break
+
+
+def load_json(json_str):
+    """The Symbol stored in a JSON string written by any MXNet version 1.9.1 can read."""
+    try:
+        g = json.loads(json_str)
+    except ValueError as e:
+        raise MXNetError('Symbol JSON is not valid JSON: %s' % e) from None
+    if not isinstance(g, dict) or 'nodes' not in g or 'heads' not in g:
+        raise MXNetError('Symbol JSON must be an object with "nodes" and "heads"')
+    for key in g:
+        if key not in ('nodes', 'arg_nodes', 'node_row_ptr', 'heads', 'attrs'):
+            raise MXNetError('JSONReader: Unknown field %s' % key)
+    version = 800
+    gattrs = g.get('attrs') or {}
+    if 'mxnet_version' in gattrs:
+        version = int(gattrs['mxnet_version'][1])
+    nodes = []
+    for nid, jn in enumerate(g['nodes']):
+        for key in jn:
+            if key not in ('op', 'name', 'attrs', 'attr', 'param', 'inputs', 'control_deps', 'subgraphs',
+                           'backward_source_id'):
+                raise MXNetError('JSONReader: Unknown field %s in node %d' % (key, nid))
+        if jn.get('subgraphs'):
+            raise MXNetError('Symbol JSON node %s uses subgraphs (control-flow operators), which are not '
+                             'supported' % jn.get('name'))
+        attrs = {}
+        for key in ('attrs', 'attr'):
+            attrs.update(jn.get(key) or {})
+        for k, v in (jn.get('param') or {}).items():
+            attrs.setdefault(k, v)
+        for k, v in attrs.items():
+            if not isinstance(v, str):
+                raise MXNetError('Symbol JSON node %s: attribute %s must be a string' % (jn.get('name'), k))
+        op = None if jn['op'] == 'null' else registry.get(jn['op'])
+        inputs = []
+        for e in jn.get('inputs', []):
+            if e[0] >= nid:
+                raise MXNetError('Symbol JSON node %s: input %d is not an earlier node' % (jn.get('name'), e[0]))
+            inputs.append((nodes[e[0]], int(e[1])))
+        nodes.append(Node(op, jn['name'], attrs, inputs))
+    if version < MXNET_VERSION:
+        _fix_parsing(nodes)
+    if version < 905:
+        for n in nodes:
+            if n.op is not None and n.op.name in ('argmax', 'argmin') and n.attrs.get('axis') == '-1':
+                del n.attrs['axis']
+    for n in nodes:
+        if n.op is None:
+            continue
+        try:
+            p = n.params
+        except MXNetError as e:
+            raise MXNetError('Cannot load symbol node %s (%s): %s' % (n.name, n.op.name, e)) from None
+        names = n.op.input_names(p, len(n.inputs)) + n.op.aux_names(p)
+        if version < 900 and len(n.inputs) < len(names):
+            for argname in names[len(n.inputs):]:
+                n.inputs.append((Node(None, '%s_%s' % (n.name, argname), dict(n.attrs)), 0))
+        if version < 904:
+            for argname, (src, _) in zip(names, n.inputs):
+                if src.op is None:
+                    for k, v in n.op.var_attrs.get(argname, {}).items():
+                        src.attrs.setdefault(k, v)
+    heads = [(nodes[h[0]], int(h[1])) for h in g['heads']]
+    return Symbol(heads)
+
+
+fromjson = load_json
+
+
+def load(fname):
+    """The Symbol saved in file ``fname`` (``*-symbol.json``)."""
+    if not isinstance(fname, (str, os.PathLike)):
+        raise TypeError('fname required to be a string')
+    try:
+        with open(fname, 'r', encoding='utf-8') as f:
+            text = f.read()
+    except OSError as e:
+        raise MXNetError('Cannot open symbol file %s: %s' % (fname, e)) from None
+    try:
+        return load_json(text)
+    except MXNetError as e:
+        raise MXNetError('%s: %s' % (fname, e)) from None
