@@ -1,0 +1,57 @@
+"""Checkpoints in MXNet's layout: ``prefix-symbol.json`` and ``prefix-%04d.params`` (``arg:``/``aux:`` names)."""
+import logging
+from collections import namedtuple
+
+from .base import MXNetError
+from . import ndarray as nd
+from . import symbol as sym
+
+__all__ = ['BatchEndParam', 'save_checkpoint', 'load_checkpoint', 'load_params']
+
+BatchEndParam = namedtuple('BatchEndParams', ['epoch', 'nbatch', 'eval_metric', 'locals'])
+
+
+def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=True):
+    """Write ``prefix-symbol.json`` (when ``symbol`` is given) and ``prefix-%04d.params`` (arrays on CPU)."""
+    if symbol is not None:
+        symbol.save('%s-symbol.json' % prefix, remove_amp_cast=remove_amp_cast)
+    save_dict = {'arg:%s' % k: v.as_in_context(_cpu()) for k, v in arg_params.items()}
+    save_dict.update({'aux:%s' % k: v.as_in_context(_cpu()) for k, v in aux_params.items()})
+    param_name = '%s-%04d.params' % (prefix, epoch)
+    nd.save(param_name, save_dict)
+    logging.info('Saved checkpoint to "%s"', param_name)
+
+
+def _cpu():
+    from .context import cpu
+    return cpu()
+
+
+def load_params(prefix, epoch):
+    """(arg_params, aux_params) from ``prefix-%04d.params``."""
+    return split_params(nd.load('%s-%04d.params' % (prefix, epoch)), '%s-%04d.params' % (prefix, epoch))
+
+
+def split_params(save_dict, fname='params'):
+    arg_params, aux_params = {}, {}
+    if not save_dict:
+        logging.warning('Params file "%s" is empty', fname)
+        return arg_params, aux_params
+    if not isinstance(save_dict, dict):
+        raise MXNetError('Invalid param file %s: expected named arrays' % fname)
+    for k, v in save_dict.items():
+        tp, _, name = k.partition(':')
+        if tp == 'arg':
+            arg_params[name] = v
+        elif tp == 'aux':
+            aux_params[name] = v
+        else:
+            raise MXNetError('Invalid param file %s: name %r has no arg:/aux: prefix' % (fname, k))
+    return arg_params, aux_params
+
+
+def load_checkpoint(prefix, epoch):
+    """(symbol, arg_params, aux_params) saved by save_checkpoint."""
+    symbol = sym.load('%s-symbol.json' % prefix)
+    arg_params, aux_params = load_params(prefix, epoch)
+    return symbol, arg_params, aux_params

@@ -1,0 +1,3 @@
+"""``mx.mod``: modules that train and run symbols."""
+from .base_module import BaseModule  # noqa: F401
+from .module import Module  # noqa: F401
