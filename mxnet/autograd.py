@@ -1,8 +1,17 @@
-"""Recording and training-mode state (``mx.autograd``)."""
+"""``mx.autograd``: recording imperative NDArray computation and differentiating it (on torch autograd).
+
+``x.attach_grad()`` makes ``x`` a variable with a gradient buffer ``x.grad``; operations inside
+``with autograd.record():`` are recorded; ``y.backward()`` writes (grad_req 'write') or adds ('add') the
+gradients into the buffers.
+"""
 import threading
 
+import torch
+
+from .base import MXNetError
+
 __all__ = ['is_recording', 'is_training', 'set_recording', 'set_training', 'record', 'pause',
-           'train_mode', 'predict_mode']
+           'train_mode', 'predict_mode', 'mark_variables', 'backward', 'grad', 'Function']
 
 _state = threading.local()
 
@@ -16,15 +25,15 @@ def is_training():
     return getattr(_state, 'training', False)
 
 
-def set_recording(flag):
-    prev = is_recording()
-    _state.recording = bool(flag)
+def set_recording(is_recording):  # noqa: F811  (MXNet's parameter name)
+    prev = getattr(_state, 'recording', False)
+    _state.recording = bool(is_recording)
     return prev
 
 
-def set_training(flag):
-    prev = is_training()
-    _state.training = bool(flag)
+def set_training(train_mode):  # noqa: F811
+    prev = getattr(_state, 'training', False)
+    _state.training = bool(train_mode)
     return prev
 
 
@@ -32,24 +41,31 @@ class _Scope:
     def __init__(self, recording, training):
         self._rec, self._train = recording, training
         self._prev = None
+        self._grad_mode = None
 
     def __enter__(self):
         self._prev = (set_recording(self._rec) if self._rec is not None else None,
                       set_training(self._train) if self._train is not None else None)
+        if self._rec is not None:
+            self._grad_mode = torch.is_grad_enabled()
+            torch.set_grad_enabled(self._rec)
         return self
 
     def __exit__(self, *exc):
         if self._rec is not None:
             set_recording(self._prev[0])
+            torch.set_grad_enabled(self._grad_mode)
         if self._train is not None:
             set_training(self._prev[1])
 
 
-def record(train_mode=True):
+def record(train_mode=True):  # noqa: F811
+    """Scope in which operations are recorded for differentiation (training mode by default)."""
     return _Scope(True, train_mode)
 
 
-def pause(train_mode=False):
+def pause(train_mode=False):  # noqa: F811
+    """Scope in which recording is suspended."""
     return _Scope(False, train_mode)
 
 
@@ -59,3 +75,137 @@ def train_mode():
 
 def predict_mode():
     return _Scope(None, False)
+
+
+# ---- variables and gradients ----------------------------------------------------------------------
+def _on_grad(t):
+    buf, req = t._mx_grad, t._mx_req
+    g = t.grad
+    if g is not None and buf is not None:
+        with torch.no_grad():
+            if req == 'add':
+                buf._data.add_(g)
+            elif req == 'write':
+                buf._data.copy_(g)
+    t.grad = None
+
+
+def _make_variable(arr, grad_buf, req):
+    if req not in ('write', 'add', 'null'):
+        raise MXNetError("grad_req must be 'write', 'add' or 'null', got %r" % (req,))
+    t = arr._data
+    if not t.is_floating_point():
+        raise MXNetError('attach_grad: only floating-point arrays can have gradients (dtype %s)' % t.dtype)
+    leaf = t.detach()
+    if req != 'null':
+        leaf.requires_grad_(True)
+        leaf._mx_grad = grad_buf
+        leaf._mx_req = req
+        leaf.register_post_accumulate_grad_hook(_on_grad)
+    arr._data = leaf
+
+
+def mark_variables(variables, gradients, grad_reqs='write'):
+    """Make ``variables`` differentiable with ``gradients`` as their gradient buffers."""
+    from .ndarray.ndarray import NDArray
+    if isinstance(variables, NDArray):
+        variables, gradients = [variables], [gradients]
+    reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else list(grad_reqs)
+    for v, g, r in zip(variables, gradients, reqs):
+        _make_variable(v, g, r)
+
+
+def _heads(heads, head_grads):
+    from .ndarray.ndarray import NDArray
+    if isinstance(heads, NDArray):
+        heads = [heads]
+        head_grads = [head_grads] if head_grads is not None else None
+    ts, gs = [], []
+    for i, h in enumerate(heads):
+        if not h._data.requires_grad:
+            raise MXNetError('Cannot differentiate node because it is not in a computational graph. You need to '
+                             'set is_recording to true or use autograd.record() to save computational graphs '
+                             'for backward.')
+        ts.append(h._data)
+        hg = head_grads[i] if head_grads is not None else None
+        gs.append(torch.ones_like(h._data) if hg is None else hg._data)
+    return ts, gs
+
+
+def backward(heads, head_grads=None, retain_graph=False, train_mode=True):  # noqa: F811
+    """Accumulate gradients of ``heads`` into the attached gradient buffers."""
+    ts, gs = _heads(heads, head_grads)
+    torch.autograd.backward(ts, gs, retain_graph=retain_graph)
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True):  # noqa
+    """Gradients of ``heads`` with respect to ``variables`` (returned, not written to the buffers)."""
+    from .ndarray.ndarray import NDArray, wrap
+    ts, gs = _heads(heads, head_grads)
+    single = isinstance(variables, NDArray)
+    vs = [variables] if single else list(variables)
+    res = torch.autograd.grad(ts, [v._data for v in vs], gs, retain_graph=retain_graph,
+                              create_graph=create_graph, allow_unused=True)
+    out = [wrap(r if r is not None else torch.zeros_like(v._data)) for r, v in zip(res, vs)]
+    return out
+
+
+class Function:
+    """A user-defined differentiable function: subclass with ``forward(*inputs)`` and ``backward(*out_grads)``
+    on NDArrays; ``save_for_backward`` keeps arrays for backward."""
+
+    def __init__(self):
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *args):
+        self.saved_tensors = args
+
+    def __call__(self, *inputs):
+        from .ndarray.ndarray import NDArray, wrap
+        fn = self
+
+        class _Fn(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, *ts):
+                with pause():
+                    outs = fn.forward(*[wrap(t.detach()) for t in ts])
+                single = isinstance(outs, NDArray)
+                ctx.single = single
+                outs = [outs] if single else list(outs)
+                return tuple(o._data for o in outs)
+
+            @staticmethod
+            def backward(ctx, *gs):
+                with pause():
+                    res = fn.backward(*[wrap(g) for g in gs])
+                res = [res] if isinstance(res, NDArray) else list(res)
+                return tuple(r._data for r in res)
+
+        outs = _Fn.apply(*[x._data for x in inputs])
+        outs = [wrap(o) for o in outs]
+        return outs[0] if len(outs) == 1 else outs
+
+
+def install():
+    """NDArray methods of the autograd API: attach_grad, grad, backward, detach."""
+    from .ndarray.ndarray import NDArray, wrap
+    from . import ndarray as nd
+
+    def attach_grad(self, grad_req='write', stype=None):
+        """Allocate a zero gradient buffer (``self.grad``) and make this array a variable."""
+        _make_variable(self, wrap(torch.zeros_like(self._data)), grad_req)
+
+    def grad_(self):
+        return getattr(self._data, '_mx_grad', None)
+
+    def backward_(self, out_grad=None, retain_graph=False, train_mode=True):  # noqa: F811
+        backward(self, out_grad, retain_graph, train_mode)
+
+    def detach(self):
+        return wrap(self._data.detach())
+
+    NDArray.attach_grad = attach_grad
+    NDArray.grad = property(grad_)
+    NDArray.backward = backward_
+    NDArray.detach = detach
+    del nd

@@ -32,3 +32,6 @@ def _install_methods(ns):
 
 
 _install_methods(globals())
+
+from .. import autograd as _autograd  # noqa: E402
+_autograd.install()

@@ -28,6 +28,8 @@ class NDArray:
     __array_priority__ = 1000.0
 
     def __init__(self, data):
+        if data is None:  # MXNet's "none" handle; unpickling makes one, then __setstate__ fills it
+            data = torch.empty(0)
         if isinstance(data, NDArray):
             data = data._data
         if not isinstance(data, torch.Tensor):
@@ -137,26 +139,36 @@ class NDArray:
         return self.asnumpy().tolist()
 
     def __array__(self, dtype=None, copy=None):
-        a = self.asnumpy()
-        return a if dtype is None else a.astype(dtype, copy=False)
+        """numpy conversion (``np.asarray(x)``): a copy, or with ``copy=False`` a view of CPU memory."""
+        t = self._data.detach()
+        if copy is False:
+            if t.device.type != 'cpu' or t.dtype is torch.bfloat16:
+                raise ValueError('cannot convert an array on %s of dtype %s to numpy without a copy'
+                                 % (self.context, _dtype.TORCH2NAME[t.dtype]))
+            a = t.numpy()
+        else:
+            a = self.asnumpy()
+        return a if dtype is None else a.astype(dtype, copy=False if copy is None else copy)
 
     def to_torch(self):
-        """The underlying ``torch.Tensor`` (shares memory)."""
+        """The underlying ``torch.Tensor`` (shares memory: writes on either side are seen by the other)."""
         return self._data
 
     def __dlpack__(self, stream=None, **kwargs):
-        return self._data.__dlpack__(stream=stream, **kwargs) if stream is not None else \
-            self._data.__dlpack__(**kwargs)
+        """DLPack export (``torch.from_dlpack(x)``, ``np.from_dlpack(x)``): shares memory."""
+        return self._data.detach().__dlpack__(stream=stream, **kwargs)
 
     def __dlpack_device__(self):
         return self._data.__dlpack_device__()
 
     def to_dlpack_for_read(self):
-        """A DLPack capsule sharing this array's memory."""
+        """A DLPack capsule ("dltensor") viewing this array's memory, once pending writes are done."""
         self.wait_to_read()
         return torch.utils.dlpack.to_dlpack(self._data.detach())
 
     def to_dlpack_for_write(self):
+        """A DLPack capsule viewing this array's memory, for the consumer to write into."""
+        self.wait_to_write()
         return torch.utils.dlpack.to_dlpack(self._data.detach())
 
     def astype(self, dtype, copy=True):
@@ -205,7 +217,18 @@ class NDArray:
 
     # ---- pickling ---------------------------------------------------------------------------------
     def __reduce__(self):
-        return (_rebuild, (self.asnumpy(), self._data.dtype, str(self.context)))
+        """Pickle as MXNet does: ``NDArray(None)`` then ``__setstate__({'handle': bytearray(record)})``, where
+        the record is the array's binary file record; MXNet and this package read each other's pickles."""
+        from .serialization import dumps_record
+        return NDArray, (None,), {'handle': dumps_record(self)}
+
+    def __setstate__(self, state):
+        from .serialization import loads_record
+        handle = state['handle']
+        self._data = torch.empty(0) if handle is None else loads_record(handle)
+
+    def __deepcopy__(self, memo):
+        return wrap(self._data.detach().clone())
 
     # ---- shape views ------------------------------------------------------------------------------
     def reshape(self, *shape, **kwargs):
@@ -278,16 +301,3 @@ def _index_key(key, device):
         return int(key)
     return key
 
-
-def _rebuild(values, tdtype, ctx):
-    from .. import _op  # noqa: F401  (ensures the package is initialised)
-    dev, did = ctx[:-1].split('(')
-    t = torch.from_numpy(np.ascontiguousarray(values))
-    if tdtype is torch.bfloat16:
-        t = t.view(torch.int16).view(torch.bfloat16)
-    ctx = Context(dev, int(did))
-    try:
-        device = ctx.torch_device
-    except MXNetError:
-        device = torch.device('cpu')
-    return wrap(t.to(device))

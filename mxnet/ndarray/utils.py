@@ -11,7 +11,7 @@ from .ndarray import NDArray, wrap
 from .register import invoke
 
 __all__ = ['array', 'empty', 'zeros', 'ones', 'full', 'arange', 'linspace', 'eye', 'from_numpy',
-           'from_torch', 'from_dlpack', 'waitall']
+           'from_torch', 'from_dlpack', 'to_dlpack_for_read', 'to_dlpack_for_write', 'waitall']
 
 
 def _device(ctx):
@@ -93,23 +93,58 @@ def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
                                                  dtype=mx_real_t if dtype is None else dtype))
 
 
+def _supported(tensor, source):
+    """``tensor`` (detached) if its dtype and device are ones an NDArray can hold, else ValueError."""
+    if tensor.dtype not in _dtype.TORCH2NAME:
+        raise ValueError('%s is not supported.' % str(tensor.dtype).replace('torch.', ''))
+    if tensor.device.type not in ('cpu', 'cuda'):
+        raise ValueError('%s: arrays on device %s are not supported' % (source, tensor.device))
+    t = tensor.detach()
+    return t.reshape(1) if t.dim() == 0 else t  # MXNet 1.x arrays are never 0-d; reshape keeps sharing
+
+
 def from_numpy(ndarray, zero_copy=True):
-    """An NDArray over a numpy array's memory (``zero_copy``) or over a copy."""
+    """An NDArray over a numpy array's memory (``zero_copy``) or over a copy.
+
+    As in MXNet, zero-copy needs a C-contiguous array and marks the numpy array read-only: the NDArray now
+    owns the memory (its writes show through the numpy array).
+    """
     if not zero_copy:
         return array(ndarray, dtype=ndarray.dtype)
     if not ndarray.flags['C_CONTIGUOUS']:
-        raise MXNetError('from_numpy with zero_copy needs a C-contiguous array')
-    return wrap(torch.from_numpy(ndarray))
+        raise ValueError('Only c-contiguous arrays are supported for zero-copy')
+    if ndarray.dtype.name not in _dtype.NAME2TORCH:
+        raise ValueError('%s is not supported.' % ndarray.dtype)
+    t = _supported(torch.from_numpy(ndarray), 'from_numpy')
+    ndarray.flags['WRITEABLE'] = False
+    return wrap(t)
 
 
 def from_torch(tensor):
-    """An NDArray over ``tensor``'s memory (no copy)."""
-    return wrap(tensor)
+    """An NDArray over ``tensor``'s memory (no copy; the autograd history is dropped)."""
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError('from_torch expects a torch.Tensor, got %s' % type(tensor).__name__)
+    return wrap(_supported(tensor, 'from_torch'))
 
 
 def from_dlpack(dlpack):
-    """An NDArray over the memory of a DLPack capsule or of any object with ``__dlpack__``."""
-    return wrap(torch.utils.dlpack.from_dlpack(dlpack))
+    """An NDArray over the memory of a DLPack capsule (consumed: usable once) or of an object with
+    ``__dlpack__`` (a torch tensor, a numpy array ...)."""
+    try:
+        t = torch.utils.dlpack.from_dlpack(dlpack)
+    except (RuntimeError, BufferError, TypeError) as e:
+        raise ValueError('Invalid DLPack Tensor. DLTensor capsules can be consumed only once. (%s)' % e) from None
+    return wrap(_supported(t, 'from_dlpack'))
+
+
+def to_dlpack_for_read(data):
+    """``data.to_dlpack_for_read()``: a DLPack capsule viewing NDArray ``data``."""
+    return data.to_dlpack_for_read()
+
+
+def to_dlpack_for_write(data):
+    """``data.to_dlpack_for_write()``: a writable DLPack capsule viewing NDArray ``data``."""
+    return data.to_dlpack_for_write()
 
 
 def waitall():

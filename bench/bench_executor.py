@@ -1,0 +1,74 @@
+"""Executor forward+backward of LeNet (batch 64) and a BatchNorm ResNet (batch 32, 3x32x32), side by side with
+the same nets in plain PyTorch eager, in one run. Usage: python bench/bench_executor.py [--quick] [--ctx gpu]"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mxnet as mx  # noqa: E402
+import nets  # noqa: E402
+
+QUICK = '--quick' in sys.argv
+CTX = mx.gpu(0) if '--ctx' in sys.argv and sys.argv[sys.argv.index('--ctx') + 1].startswith('gpu') else mx.cpu()
+
+
+def sync():
+    if CTX.device_type == 'gpu':
+        torch.cuda.synchronize()
+
+
+def timeit(fn, reps):
+    fn()
+    fn()
+    sync()
+    t = time.perf_counter()
+    for _ in range(reps):
+        fn()
+    sync()
+    return (time.perf_counter() - t) / reps
+
+
+def bench_pair(sym, model, shape, reps):
+    ex = sym.simple_bind(CTX, data=shape, softmax_label=(shape[0],))
+    rs = np.random.RandomState(0)
+    for k, v in ex.arg_dict.items():
+        if k not in ('data', 'softmax_label'):
+            v[:] = rs.uniform(-0.1, 0.1, size=v.shape)
+    ex.arg_dict['data'][:] = rs.rand(*shape)
+    ex.arg_dict['softmax_label'][:] = rs.randint(0, 10, size=shape[0])
+
+    def ours():
+        ex.forward(is_train=True)
+        ex.backward()
+    dev = CTX.torch_device
+    model = model.to(dev)
+    x = torch.rand(*shape, device=dev)
+    y = torch.randint(0, 10, (shape[0],), device=dev)
+
+    def theirs():
+        model.zero_grad(set_to_none=True)
+        F.cross_entropy(model(x), y).backward()
+    t_ours, t_torch = timeit(ours, reps), timeit(theirs, reps)
+    return t_ours, t_torch
+
+
+def main():
+    res = {}
+    for name, sym, model, shape, reps in [
+            ('lenet_b64', nets.lenet_sym(mx), nets.lenet_torch(), (64, 1, 28, 28), 5 if QUICK else 40),
+            ('resnet_b32', nets.resnet_sym(mx), nets.resnet_torch(), (32, 3, 32, 32), 3 if QUICK else 20)]:
+        a, b = bench_pair(sym, model, shape, reps)
+        res[name] = {'ours_ms': round(a * 1e3, 3), 'torch_ms': round(b * 1e3, 3),
+                     'speed_ratio': round(b / a, 3)}
+        print('%-12s fwd+bwd  ours %8.2f ms   torch %8.2f ms   speed ratio (torch time / ours) %.3f'
+              % (name, a * 1e3, b * 1e3, b / a))
+    print(json.dumps({'bench_executor': res, 'ctx': str(CTX)}))
+
+
+if __name__ == '__main__':
+    main()
