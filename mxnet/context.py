@@ -8,6 +8,10 @@ from .base import MXNetError
 __all__ = ['Context', 'cpu', 'gpu', 'cpu_pinned', 'current_context', 'num_gpus', 'gpu_memory_info']
 
 
+class InvalidDeviceType(MXNetError, KeyError):
+    """An unknown device type name; a KeyError as in MXNet, and an MXNetError."""
+
+
 class Context:
     """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)`` or another Context.
 
@@ -24,8 +28,8 @@ class Context:
             self.device_id = device_type.device_id
         else:
             if device_type not in Context.devstr2type:
-                raise MXNetError('Invalid device type %r; expected one of %s'
-                                 % (device_type, sorted(Context.devstr2type)))
+                raise InvalidDeviceType('Invalid device type %r; expected one of %s'
+                                        % (device_type, sorted(Context.devstr2type)))
             self.device_typeid = Context.devstr2type[device_type]
             self.device_id = int(device_id)
         self._torch = None
