@@ -15,3 +15,11 @@ from . import attribute  # noqa: F401
 from .attribute import AttrScope  # noqa: F401
 from . import symbol  # noqa: F401
 from . import symbol as sym  # noqa: F401
+from . import operator  # noqa: F401
+from . import visualization  # noqa: F401
+from . import visualization as viz  # noqa: F401
+from . import metric  # noqa: F401
+from . import callback  # noqa: F401
+from . import monitor  # noqa: F401
+from . import monitor as mon  # noqa: F401
+from .monitor import Monitor  # noqa: F401

@@ -47,11 +47,14 @@ class OpDef:
     explain_error      ``f(p, tensors)``: MXNet's message for inputs the compute rejected, or None.
     var_attrs          ``{input name: {attr: value}}`` given to a variable the symbol API creates for that
                        input (BatchNorm's moving_mean gets ``__init__``: ``["zero", {}]``).
+    extra_param        a Param that parses keyword parameters not declared in ``params`` (Custom passes them
+                       on to the user's operator); None: an undeclared parameter is an error.
     """
 
     def __init__(self, name, compute, inputs=('data',), params=None, aliases=(), outputs=('output',),
                  aux=(), num_visible=None, variadic=None, infer_shape=None, infer_type=None, doc='',
-                 train_aware=False, same_dtype=True, method=None, explain_error=None, var_attrs=None):
+                 train_aware=False, same_dtype=True, method=None, explain_error=None, var_attrs=None,
+                 extra_param=None):
         self.name = name
         self.aliases = tuple(aliases)
         self.compute = compute
@@ -74,6 +77,7 @@ class OpDef:
         self.method = method
         self.explain_error = explain_error
         self.var_attrs = dict(var_attrs or {})
+        self.extra_param = extra_param
         self._defaults = {k: v.default for k, v in self.params.items() if v.default is not REQUIRED}
         self._cache = {}
 
@@ -89,7 +93,7 @@ class OpDef:
             key = None
         values = dict(self._defaults)
         for k, v in kwargs.items():
-            field = self.params.get(k)
+            field = self.params.get(k, self.extra_param)
             if field is None:
                 raise MXNetError('Cannot find argument \'%s\' in operator %s. Possible arguments: %s'
                                  % (k, self.name, ', '.join(self.params) or '(none)'))

@@ -115,7 +115,7 @@ def _split_args(op, args, kwargs):
     params = {}
     kw_inputs = {}
     for k, v in kwargs.items():
-        if k in op.params and not isinstance(v, NDArray):
+        if (k in op.params or op.extra_param is not None) and not isinstance(v, NDArray):
             params[k] = v
         else:
             kw_inputs[k] = v

@@ -25,7 +25,7 @@ def create(op, hint, inputs, kw_inputs, params, name=None, attr=None):
     """Apply ``op`` to symbol inputs: a new node (missing inputs become variables ``<name>_<input>``)."""
     strs = {}
     for k, v in params.items():
-        field = op.params.get(k)
+        field = op.params.get(k, op.extra_param)
         if field is None:
             raise MXNetError('Cannot find argument \'%s\' in operator %s. Possible arguments: %s'
                              % (k, op.name, ', '.join(op.params) or '(none)'))
