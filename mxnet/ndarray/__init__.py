@@ -5,6 +5,7 @@ from .ndarray import NDArray, wrap
 from . import arith as _arith
 from .arith import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403
+from .shape_utils import *  # noqa: F401,F403
 from .serialization import save, load, load_frombuffer  # noqa: F401
 from .register import generate as _generate
 from . import register as _register

@@ -244,8 +244,9 @@ class NDArray:
         t = self._data
         return wrap(t.view(new) if t.is_contiguous() else t.reshape(new))
 
-    # ---- indexing ---------------------------------------------------------------------------------
+    # ---- indexing ----------------------------------------------------------------------------------
     def __getitem__(self, key):
+        """``a[key]``: views for contiguous selections (``a[i]``, ``a[i:j]``), copies otherwise; never 0-d."""
         t = self._data
         if type(key) is int:
             n = t.shape[0] if t.dim() else 0
@@ -253,51 +254,13 @@ class NDArray:
                 raise IndexError('index %d is out of bounds for axis 0 with size %d' % (key, n))
             r = t[key]
             return wrap(r.reshape(1) if r.dim() == 0 else r)
-        try:
-            r = t[_index_key(key, t.device)]
-        except IndexError as e:
-            raise IndexError('%s (indexing an array of shape %s with %r)' % (e, self.shape, key)) from None
-        return wrap(r.reshape(1) if r.dim() == 0 else r)
+        return wrap(_indexing.read(t, key))
 
     def __setitem__(self, key, value):
-        t = self._data
-        if isinstance(value, NDArray):
-            v = value._data
-            if v.device != t.device:
-                v = v.to(t.device)
-            if v.dtype is not t.dtype:
-                v = v.to(t.dtype)
-        elif isinstance(value, numeric_types):
-            v = value
-        else:
-            v = torch.as_tensor(np.asarray(value), device=t.device).to(t.dtype)
-        try:
-            if isinstance(key, slice) and key == slice(None):
-                if isinstance(v, torch.Tensor):
-                    t.copy_(v.expand_as(t) if v.shape != t.shape else v)
-                else:
-                    t.fill_(v)
-            else:
-                t[_index_key(key, t.device)] = v
-        except RuntimeError as e:
-            raise MXNetError('cannot assign a value of shape %s to the indexed region of an array of shape '
-                             '%s: %s' % (tuple(getattr(v, 'shape', ())), self.shape, e)) from None
+        """``a[key] = value`` in place; value is a number, NDArray, numpy array or list broadcast to the region."""
+        _indexing.write(self._data, key, value)
 
     # ---- arithmetic: filled in by ndarray/arith.py ------------------------------------------------
 
 
-def _index_key(key, device):
-    """Translate an MXNet/numpy index into a torch index (NDArrays and numpy arrays become tensors)."""
-    if isinstance(key, tuple):
-        return tuple(_index_key(k, device) for k in key)
-    if isinstance(key, NDArray):
-        t = key._data
-        return t if t.dtype is torch.bool else t.long()
-    if isinstance(key, np.ndarray):
-        return torch.as_tensor(key if key.dtype == np.bool_ else key.astype(np.int64), device=device)
-    if isinstance(key, list):
-        return torch.as_tensor(np.asarray(key), device=device)
-    if isinstance(key, integer_types) and not isinstance(key, (int, bool)):
-        return int(key)
-    return key
-
+from . import indexing as _indexing  # noqa: E402  (needs NDArray defined above)
