@@ -23,3 +23,15 @@ from . import callback  # noqa: F401
 from . import monitor  # noqa: F401
 from . import monitor as mon  # noqa: F401
 from .monitor import Monitor  # noqa: F401
+from . import initializer  # noqa: F401
+from . import initializer as init  # noqa: F401
+from . import optimizer  # noqa: F401
+from . import lr_scheduler  # noqa: F401
+from . import io  # noqa: F401
+from . import image  # noqa: F401
+from . import recordio  # noqa: F401
+from . import model  # noqa: F401
+from . import kvstore  # noqa: F401
+from . import kvstore as kv  # noqa: F401
+from . import module  # noqa: F401
+from . import module as mod  # noqa: F401
