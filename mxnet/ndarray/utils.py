@@ -21,7 +21,8 @@ def _device(ctx):
 def array(source_array, ctx=None, dtype=None):
     """A new NDArray holding a copy of ``source_array`` (list, numpy array, NDArray, torch tensor).
 
-    dtype defaults to float32 unless the source is an NDArray, whose dtype is kept (MXNet's rule).
+    dtype defaults to float32 unless the source is an NDArray, whose dtype is kept (MXNet's rule). As in
+    MXNet 1.9.1, a scalar or 0-d source gives a 0-d array (shape ``()``).
     """
     if isinstance(source_array, NDArray):
         t = source_array._data
@@ -37,14 +38,13 @@ def array(source_array, ctx=None, dtype=None):
             src = np.asarray(source_array, dtype=_dtype.TORCH2NP[tdt])
         except (TypeError, ValueError) as e:
             raise TypeError('source_array must be array like object: %s' % e) from None
-    if src.ndim == 0:
-        src = src.reshape(1)
     t = torch.from_numpy(np.array(src, copy=True, order='C'))
     return wrap(t.to(device=_device(ctx), dtype=tdt))
 
 
 def _shape(shape):
-    return (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    # numbers go to the Shape parameter as they are, so that 2.5 is rejected as MXNet does
+    return shape if isinstance(shape, (int, float, np.number)) else tuple(shape)
 
 
 def _create(opname, shape, ctx, dtype, **kw):
