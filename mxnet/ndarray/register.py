@@ -190,13 +190,26 @@ def make_function(op, public_name=None):
     return fn
 
 
+def default_input_names(op):
+    """The inputs an op takes with its default parameters (for signatures and docs)."""
+    if not callable(op.inputs):
+        return list(op.inputs) + ([] if callable(op.aux) else list(op.aux))
+    p = registry.Attrs({k: (None if f.default is REQUIRED else f.default) for k, f in op.params.items()})
+    try:
+        return op.input_names(p) + op.aux_names(p)
+    except Exception:  # a rule that needs a required parameter
+        return ['data']
+
+
 def _signature(op, names_static):
     P = inspect.Parameter
+    if names_static is None and not op.variadic:
+        names_static = default_input_names(op)
     params = []
     if op.variadic:
         params.append(P('data', P.VAR_POSITIONAL))
     else:
-        for n in (names_static or ['data']):
+        for n in (names_static if names_static is not None else ['data']):
             params.append(P(n, P.POSITIONAL_OR_KEYWORD, default=None))
     kind = P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD
     for k, f in op.params.items():

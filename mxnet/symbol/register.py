@@ -7,6 +7,7 @@ from .._op.params import DType, REQUIRED
 from .. import _dtype
 from .. import name as _name
 from .. import attribute as _attribute
+from ..ndarray.register import _docstring, default_input_names
 from .symbol import Symbol, Node, Variable, HIDDEN_KEYS
 
 __all__ = ['create', 'make_function', 'generate']
@@ -99,13 +100,12 @@ def make_function(op, public_name):
     P = inspect.Parameter
     sig = [P('data', P.VAR_POSITIONAL)] if op.variadic else [
         P(n, P.POSITIONAL_OR_KEYWORD, default=None)
-        for n in (op.inputs if not callable(op.inputs) else ['data'])]
+        for n in default_input_names(op)]
     sig += [P(k, P.KEYWORD_ONLY, default=(None if f.default is REQUIRED else f.default))
             for k, f in op.params.items()]
     sig += [P('name', P.KEYWORD_ONLY, default=None), P('attr', P.KEYWORD_ONLY, default=None),
             P('kwargs', P.VAR_KEYWORD)]
     fn.__signature__ = inspect.Signature(sig)
-    from ..ndarray.register import _docstring
     fn.__doc__ = _docstring(op).replace('NDArray', 'Symbol')
     fn.opdef = op
     return fn
