@@ -1,52 +1,129 @@
 """Binary arithmetic, comparison and logic: ``broadcast_*`` (numpy broadcasting), ``elemwise_*``/``_*``
 (equal shapes) and ``_*_scalar`` (array with a Python number).
 
-MXNet keeps the input dtype: integer division truncates, comparisons give 0/1 in the input dtype, and a
-scalar is cast to the array's dtype first.
+MXNet 1.x keeps the input dtype: integer division truncates, ``%`` takes the sign of the divisor and
+``x % 0`` is 0, comparisons give 0/1 in the input dtype, and power/hypot of integers are computed in
+float32 and truncated back. The scalar ops take ``scalar`` (a double) and ``is_int`` (default True): with
+``is_int`` the scalar is first cast to the array's dtype (``int32 + 1.5`` adds 1); with ``is_int=False`` an
+integer array is computed in float64 and gives float64. Boolean arrays are rejected by the array-array ops;
+the scalar ops compute them as int64.
 """
+import math
+
+import numpy as np
 import torch
 
 from ...base import MXNetError
 from ..registry import OpDef, register
 from ..params import Float, Bool
 
+__all__ = ['TABLE', 'OPS', 'scalar_as', 'scalar_apply', 'fmt_shape', 'REFLECT']
 
-def _div(a, b):
-    if a.dtype.is_floating_point:
-        return torch.div(a, b)
-    return torch.div(a, b, rounding_mode='trunc')
-
-
-def _mod(a, b):
-    # MXNet: the sign follows the divisor, and x % 0 is 0.
-    r = torch.remainder(a, b)
-    if isinstance(b, torch.Tensor):
-        return torch.where(b == 0, torch.zeros((), dtype=r.dtype, device=r.device), r)
-    return torch.zeros_like(r) if b == 0 else r
+_BOOL = torch.bool
+_INT64 = torch.int64
+_EXACT_FLOATS = (torch.float32, torch.float64)
 
 
-def _cmp(fn):
-    return lambda a, b: fn(a, b).to(a.dtype if isinstance(a, torch.Tensor) else b.dtype)
+def fmt_shape(s):
+    """A shape as MXNet prints it in messages: ``[2,3]``."""
+    return '[' + ','.join(str(d) for d in s) + ']'
 
 
-def _logic(fn):
+def _c_int(v, dtype):
+    """C's ``static_cast<dtype>(double)`` as x86 does it: out-of-range and NaN give INT_MIN; 8-bit types
+    take the low byte of the int32 conversion."""
+    if math.isnan(v) or math.isinf(v):
+        i = None
+    else:
+        i = int(v)
+    if dtype is _INT64:
+        return i if i is not None and -2 ** 63 <= i < 2 ** 63 else -2 ** 63
+    if i is None or not -2 ** 31 <= i < 2 ** 31:
+        i = -2 ** 31
+    if dtype is torch.uint8:
+        return i & 0xFF
+    if dtype is torch.int8:
+        return ((i + 128) & 0xFF) - 128
+    return i
+
+
+def scalar_as(s, dtype):
+    """The Python number ``s`` as MXNet's ``DType(scalar)`` for an array of torch ``dtype``."""
+    if dtype in _EXACT_FLOATS:
+        return s
+    if dtype is torch.float16:
+        return float(np.float16(s))
+    if dtype is torch.bfloat16:
+        return torch.tensor(float(s), dtype=torch.bfloat16).item()
+    return _c_int(float(s), dtype)
+
+
+def scalar_apply(fn, data, s, is_int=True, reflected=False):
+    """``fn(data, s)`` (or ``fn(s, data)``) with MXNet's scalar-op casting rules."""
+    if data.dtype is _BOOL:
+        data = data.to(_INT64)
+    elif not is_int and not data.is_floating_point():
+        data = data.to(torch.float64)
+    s = scalar_as(s, data.dtype)
+    if reflected:
+        return fn(torch.full_like(data, s), data)
+    return fn(data, s)
+
+
+def _int_in_float32(fn):
+    """``fn`` for float arrays; integer arrays are computed in float32 and truncated back, as MXNet does."""
     def compute(a, b):
-        if not isinstance(b, torch.Tensor):
-            b = torch.tensor(b, device=a.device)
-        return fn(a != 0, b != 0).to(a.dtype)
+        if a.is_floating_point():
+            return fn(a, b)
+        dt = a.dtype
+        return fn(a.float(), b.float() if isinstance(b, torch.Tensor) else float(b)).to(dt)
     return compute
 
 
-def _pow(a, b):
-    return torch.pow(a, b)
+def _div(a, b):
+    if a.is_floating_point():
+        return torch.div(a, b)
+    if isinstance(b, torch.Tensor) or b != 0:
+        return torch.div(a, b, rounding_mode='trunc')
+    raise MXNetError('integer division by zero')
+
+
+def _mod(a, b):
+    # MXNet: the result takes the sign of the divisor, and x % 0 is 0.
+    if isinstance(b, torch.Tensor):
+        zero = b == 0
+        if a.is_floating_point():
+            return torch.where(zero, torch.zeros((), dtype=a.dtype, device=a.device), torch.remainder(a, b))
+        r = torch.remainder(a, torch.where(zero, torch.ones((), dtype=b.dtype, device=b.device), b))
+        return r.masked_fill_(zero, 0)
+    return torch.zeros_like(a) if b == 0 else torch.remainder(a, b)
 
 
 def _hypot(a, b):
     if not isinstance(b, torch.Tensor):
-        b = torch.full_like(a, b)
-    elif not isinstance(a, torch.Tensor):
-        a = torch.full_like(b, a)
+        b = torch.tensor(b, dtype=a.dtype, device=a.device)
     return torch.hypot(a, b)
+
+
+def _maximum(a, b):
+    return torch.maximum(a, b) if isinstance(b, torch.Tensor) else torch.clamp(a, min=b)
+
+
+def _minimum(a, b):
+    return torch.minimum(a, b) if isinstance(b, torch.Tensor) else torch.clamp(a, max=b)
+
+
+def _cmp(fn):
+    def compute(a, b):
+        return fn(a, b).to(a.dtype)
+    return compute
+
+
+def _logic(fn):
+    def compute(a, b):
+        return fn(a != 0, b != 0 if isinstance(b, torch.Tensor) else torch.tensor(b != 0, device=a.device)) \
+            .to(a.dtype)
+    return compute
 
 
 # key: (broadcast name and aliases, elemwise name and aliases, scalar names, reflected-scalar names, fn)
@@ -61,12 +138,13 @@ TABLE = {
     'mod': (('broadcast_mod',), ('_mod', '_Mod'), ('_mod_scalar', '_ModScalar'), ('_rmod_scalar', '_RModScalar'),
             _mod),
     'power': (('broadcast_power',), ('_power', '_Power'), ('_power_scalar', '_PowerScalar'),
-              ('_rpower_scalar', '_RPowerScalar'), _pow),
+              ('_rpower_scalar', '_RPowerScalar'), _int_in_float32(torch.pow)),
     'maximum': (('broadcast_maximum',), ('_maximum', '_Maximum'), ('_maximum_scalar', '_MaximumScalar'), None,
-                lambda a, b: torch.maximum(a, b) if isinstance(b, torch.Tensor) else torch.clamp(a, min=b)),
+                _maximum),
     'minimum': (('broadcast_minimum',), ('_minimum', '_Minimum'), ('_minimum_scalar', '_MinimumScalar'), None,
-                lambda a, b: torch.minimum(a, b) if isinstance(b, torch.Tensor) else torch.clamp(a, max=b)),
-    'hypot': (('broadcast_hypot',), ('_hypot', '_Hypot'), ('_hypot_scalar', '_HypotScalar'), None, _hypot),
+                _minimum),
+    'hypot': (('broadcast_hypot',), ('_hypot', '_Hypot'), ('_hypot_scalar', '_HypotScalar'), None,
+              _int_in_float32(_hypot)),
     'equal': (('broadcast_equal',), ('_equal', '_Equal'), ('_equal_scalar', '_EqualScalar'), None, _cmp(torch.eq)),
     'not_equal': (('broadcast_not_equal',), ('_not_equal', '_Not_Equal'), ('_not_equal_scalar', '_NotEqualScalar'),
                   None, _cmp(torch.ne)),
@@ -86,68 +164,88 @@ TABLE = {
                     ('_logical_xor_scalar', '_LogicalXorScalar'), None, _logic(torch.logical_xor)),
 }
 
-
-def _fmt(s):
-    return '(' + ','.join(str(d) for d in s) + (',)' if len(s) == 1 else ')')
+# ``scalar OP array`` for ops without a reflected scalar op: the mirrored op on (array, scalar).
+REFLECT = {'greater': 'lesser', 'lesser': 'greater', 'greater_equal': 'lesser_equal',
+           'lesser_equal': 'greater_equal'}
 
 
 def broadcast_error(p, tensors):
     a, b = tensors[0].shape, tensors[1].shape
     for x, y in zip(reversed(a), reversed(b)):
         if x != y and x != 1 and y != 1:
-            return 'operands could not be broadcast together with shapes %s %s' % (_fmt(a), _fmt(b))
+            return 'operands could not be broadcast together with shapes %s %s' % (fmt_shape(a), fmt_shape(b))
     return None
 
 
-def _scalar_for(x, s):
-    """The scalar as the array's dtype sees it (MXNet casts the scalar to the array's dtype)."""
-    if x.dtype.is_floating_point:
-        return s
-    return int(s) if x.dtype is not torch.bool else bool(s)
+def _no_bool(name, t):
+    if t.dtype is _BOOL:
+        raise MXNetError('Operator %s does not support boolean type' % name)
+
+
+def _scalar_type(p, in_types):
+    t = in_types[0]
+    if t is None:
+        return in_types, [None], []
+    if t == 'bool':
+        out = 'float64' if not p.is_int else 'int64'
+    elif not p.is_int and not t.startswith(('float', 'bfloat')):
+        out = 'float64'
+    else:
+        out = t
+    return in_types, [out], []
 
 
 def _make(key, bnames, enames, snames, rnames, fn):
     out = {}
+    bname, ename = bnames[0], enames[0]
 
     def bcompute(p, lhs, rhs):
+        if lhs.dtype is _BOOL:
+            _no_bool(bname, lhs)
         return fn(lhs, rhs)
 
     out['broadcast'] = register(OpDef(
-        bnames[0], bcompute, inputs=('lhs', 'rhs'), aliases=bnames[1:], explain_error=broadcast_error,
+        bname, bcompute, inputs=('lhs', 'rhs'), aliases=bnames[1:], explain_error=broadcast_error,
         doc='Elementwise %s of two arrays with numpy broadcasting.' % key))
 
     def ecompute(p, lhs, rhs):
         if lhs.shape != rhs.shape:
-            raise MXNetError('%s: the operands must have the same shape, got %s and %s'
-                             % (enames[0], _fmt(lhs.shape), _fmt(rhs.shape)))
+            raise MXNetError('%s: Incompatible attr at 1-th input: expected %s, got %s'
+                             % (ename, fmt_shape(lhs.shape), fmt_shape(rhs.shape)))
+        if lhs.dtype is _BOOL:
+            _no_bool(ename, lhs)
         return fn(lhs, rhs)
 
     def eshape(p, shapes):
         known = [s for s in shapes if s is not None]
         if not known:
             return shapes, [None], []
-        for s in known[1:]:
-            if s != known[0]:
-                raise MXNetError('%s: incompatible input shapes %s and %s' % (enames[0], known[0], s))
+        for i, s in enumerate(shapes):
+            if s is not None and s != known[0]:
+                raise MXNetError('Incompatible attr at %d-th input: expected %s, got %s'
+                                 % (i, fmt_shape(known[0]), fmt_shape(s)))
         return [known[0]] * 2, [known[0]], []
 
-    out['elemwise'] = register(OpDef(enames[0], ecompute, inputs=('lhs', 'rhs'), aliases=enames[1:],
+    out['elemwise'] = register(OpDef(ename, ecompute, inputs=('lhs', 'rhs'), aliases=enames[1:],
                                      infer_shape=eshape,
                                      doc='Elementwise %s of two arrays of the same shape.' % key))
-    sparams = {'scalar': Float(1.0, 'scalar input value'), 'is_int': Bool(True, 'whether the scalar is integral')}
+    sparams = {'scalar': Float(1.0, 'Scalar input value'),
+               'is_int': Bool(True, 'Indicate whether scalar input is int type')}
 
     def scompute(p, data):
-        return fn(data, _scalar_for(data, p.scalar))
+        return scalar_apply(fn, data, p.scalar, p.is_int)
 
     out['scalar'] = register(OpDef(snames[0], scompute, aliases=snames[1:], params=sparams,
+                                   infer_type=_scalar_type,
                                    doc='Elementwise %s of an array and a scalar.' % key))
     if rnames:
         def rcompute(p, data):
-            s = _scalar_for(data, p.scalar)
-            return fn(torch.full_like(data, s), data)
+            return scalar_apply(fn, data, p.scalar, p.is_int, reflected=True)
 
         out['rscalar'] = register(OpDef(rnames[0], rcompute, aliases=rnames[1:], params=sparams,
+                                        infer_type=_scalar_type,
                                         doc='Elementwise %s of a scalar and an array (reflected).' % key))
+    out['fn'] = fn
     return out
 
 

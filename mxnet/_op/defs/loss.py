@@ -1,0 +1,188 @@
+"""Loss-output layers: SoftmaxOutput, the regression outputs, SVMOutput and MakeLoss.
+
+Their forward is a plain transform (softmax, identity, sigmoid); their backward ignores the head gradient and
+gives MXNet's loss gradient instead (e.g. (softmax - onehot(label)) * grad_scale / norm); labels get a zero
+gradient. This is done with one torch.autograd.Function whose backward calls the op's gradient rule.
+"""
+import torch
+
+from ...base import MXNetError
+from ..params import Float, Bool, Enum
+from .nn import fmt, register_weighted
+
+
+class _LossOutput(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, data, label, forward, gradient):
+        out = forward(data)
+        ctx.save_for_backward(data, out, label)
+        ctx.gradient = gradient
+        return out
+
+    @staticmethod
+    def backward(ctx, head):
+        data, out, label = ctx.saved_tensors
+        g = ctx.gradient(data, out, label, head).to(data.dtype)
+        lg = torch.zeros_like(label) if label is not None and ctx.needs_input_grad[1] else None
+        return g, lg, None, None
+
+
+def loss_output(data, label, forward, gradient):
+    """``forward(data)``, whose gradient with respect to data is ``gradient(data, out, label, head_grad)``."""
+    return _LossOutput.apply(data, label, forward, gradient)
+
+
+def _norm_div(p, count_valid, total):
+    if p.normalization == 'batch':
+        return float(total)
+    if p.normalization == 'valid':
+        return torch.clamp(count_valid, min=1)
+    return 1.0
+
+
+# ---- SoftmaxOutput ------------------------------------------------------------------------------------
+def _softmax_out_shapes(p, d):
+    if p.multi_output:
+        return {'label': (d[0],) + tuple(d[2:])}
+    return {'label': tuple(d[:-1])}
+
+
+def _check_label(op, want, label):
+    if tuple(label.shape) != tuple(want):
+        if label.numel() != int(torch.Size(want).numel()):
+            raise MXNetError('%s: Shape inconsistent for argument label, Provided = %s, inferred shape=%s'
+                             % (op, fmt(label.shape), fmt(want)))
+
+
+def _softmax_rows(p, x):
+    """(softmax in the data's shape, rows (R, K) view of it)."""
+    if p.multi_output:
+        out = torch.softmax(x, 1)
+        return out, out.movedim(1, -1).reshape(-1, x.shape[1])
+    if p.preserve_shape:
+        out = torch.softmax(x, -1)
+        return out, out.reshape(-1, x.shape[-1])
+    rows = torch.softmax(x.reshape(x.shape[0], -1), 1)
+    return rows.reshape(x.shape), rows
+
+
+def _softmax_output(p, data, label):
+    _check_label('SoftmaxOutput', _softmax_out_shapes(p, tuple(data.shape))['label'], label)
+
+    def forward(x):
+        return _softmax_rows(p, x)[0]
+
+    def gradient(x, out, lab, head):
+        _, prob = _softmax_rows(p, x.detach())
+        k = prob.shape[1]
+        n_label = lab.numel()
+        # MXNet reads the label flattened, in order: with plain N-d data only the first N entries are used
+        lab = lab.reshape(-1)[:prob.shape[0]]
+        idx = lab.to(torch.int64).clamp(0, k - 1)
+        target = torch.nn.functional.one_hot(idx, k).to(prob.dtype)
+        if p.smooth_alpha:
+            target = target * (1 - p.smooth_alpha) + (1 - target) * (p.smooth_alpha / (k - 1))
+        g = prob - target
+        valid = (lab != p.ignore_label) if p.use_ignore else torch.ones_like(lab, dtype=torch.bool)
+        g = g * valid.unsqueeze(1).to(g.dtype)
+        g = g * (p.grad_scale / _norm_div(p, valid.sum().to(g.dtype), n_label))
+        if p.multi_output:
+            shape = (x.shape[0],) + tuple(x.shape[2:]) + (x.shape[1],)
+            g = g.reshape(shape).movedim(-1, 1)
+        g = g.reshape(x.shape)
+        return g * head if p.out_grad else g
+
+    return loss_output(data, label, forward, gradient)
+
+
+register_weighted(
+    'SoftmaxOutput', _softmax_output, _softmax_out_shapes, inputs=('data', 'label'), aliases=('Softmax',),
+    params={'grad_scale': Float(1.0), 'ignore_label': Float(-1.0), 'multi_output': Bool(False),
+            'use_ignore': Bool(False), 'preserve_shape': Bool(False),
+            'normalization': Enum(('batch', 'null', 'valid'), 'null'), 'out_grad': Bool(False),
+            'smooth_alpha': Float(0.0)},
+    doc='Softmax over axis 1 with multi_output (label: data shape without axis 1), over the last axis with '
+        'preserve_shape, else over all non-batch axes flattened (label: data.shape[:-1] in every case but '
+        'multi_output). Its gradient is (softmax - onehot(label)) * grad_scale / norm, where norm is 1 '
+        '(null), the label count (batch) or the count of labels other than ignore_label (valid).')
+
+
+# ---- regression outputs -------------------------------------------------------------------------------
+def _same_as_data(p, d):
+    return {'label': tuple(d)}
+
+
+def _regression(name, fwd, rule):
+    def compute(p, data, label):
+        _check_label(name, tuple(data.shape), label)
+
+        def gradient(x, out, lab, head):
+            per_sample = out.numel() // max(out.shape[0], 1) if out.dim() else 1
+            return rule(out, lab.reshape(out.shape)) * (p.grad_scale / per_sample)
+
+        return loss_output(data, label, fwd, gradient)
+
+    register_weighted(name, compute, _same_as_data, inputs=('data', 'label'), params={'grad_scale': Float(1.0)},
+                      doc='Forward: %s. Gradient: %s * grad_scale / (outputs per sample).'
+                          % ('sigmoid(data)' if fwd is torch.sigmoid else 'data', rule.__doc__))
+
+
+def _lin_rule(out, lab):
+    """(out - label)"""
+    return out - lab
+
+
+def _mae_rule(out, lab):
+    """sign(out - label)"""
+    return torch.sign(out - lab)
+
+
+def _identity(x):
+    return x.view_as(x)
+
+
+_regression('LinearRegressionOutput', _identity, _lin_rule)
+_regression('LogisticRegressionOutput', torch.sigmoid, _lin_rule)
+_regression('MAERegressionOutput', _identity, _mae_rule)
+
+
+# ---- SVMOutput ----------------------------------------------------------------------------------------
+def _svm(p, data, label):
+    _check_label('SVMOutput', (data.shape[0],), label)
+
+    def gradient(x, out, lab, head):
+        k = x.shape[1]
+        y = out.reshape(x.shape[0], k)
+        is_label = torch.nn.functional.one_hot(lab.reshape(-1).to(torch.int64).clamp(0, k - 1), k).bool()
+        m, c = p.margin, p.regularization_coefficient
+        if p.use_linear:
+            pos = -c * (m > y).to(y.dtype)
+            neg = c * (m > -y).to(y.dtype)
+        else:
+            pos = -2 * c * torch.clamp(m - y, min=0)
+            neg = 2 * c * torch.clamp(m + y, min=0)
+        return torch.where(is_label, pos, neg).reshape(x.shape)
+
+    return loss_output(data, label, _identity, gradient)
+
+
+register_weighted('SVMOutput', _svm, lambda p, d: {'label': (d[0],)}, inputs=('data', 'label'),
+                  params={'margin': Float(1.0), 'regularization_coefficient': Float(1.0), 'use_linear': Bool(False)},
+                  doc='Forward: identity. Gradient: the hinge loss\'s (L1-SVM with use_linear, else L2-SVM) for '
+                      'class scores ``data`` and integer ``label``.')
+
+
+# ---- MakeLoss -----------------------------------------------------------------------------------------
+def _makeloss(p, data):
+    def gradient(x, out, lab, head):
+        valid = (x > p.valid_thresh).sum().to(x.dtype)
+        return torch.full_like(x, p.grad_scale) / _norm_div(p, valid, x.shape[0] if x.dim() else 1)
+
+    return loss_output(data, None, _identity, gradient)
+
+
+register_weighted('MakeLoss', _makeloss, lambda p, d: {},
+                  params={'grad_scale': Float(1.0), 'valid_thresh': Float(0.0),
+                          'normalization': Enum(('batch', 'null', 'valid'), 'null')},
+                  doc='Forward: identity. Gradient: grad_scale divided by 1 (null), the batch size (batch) or '
+                      'the count of elements above valid_thresh (valid); the head gradient is ignored.')
