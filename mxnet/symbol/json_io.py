@@ -60,7 +60,10 @@ def to_json(sym):
         entries = []
         n_args = n.num_args() if n.op is not None else 0
         for k, (src, i) in enumerate(n.inputs):
-            version = 1 if (n.op is not None and k >= n_args and src.op is None) else 0
+            if n.versions is not None and k < len(n.versions):
+                version = n.versions[k]
+            else:
+                version = 1 if (n.op is not None and k >= n_args and src.op is None) else 0
             entries.append((index[id(src)], i, version))
         fields.append('"inputs": %s' % _entries(entries, 3))
         node_texts.append(_multi(fields, 2, '{', '}'))
@@ -162,12 +165,13 @@ def load_json(json_str):
             if not isinstance(v, str):
                 raise MXNetError('Symbol JSON node %s: attribute %s must be a string' % (jn.get('name'), k))
         op = None if jn['op'] == 'null' else registry.get(jn['op'])
-        inputs = []
+        inputs, versions = [], []
         for e in jn.get('inputs', []):
             if e[0] >= nid:
                 raise MXNetError('Symbol JSON node %s: input %d is not an earlier node' % (jn.get('name'), e[0]))
             inputs.append((nodes[e[0]], int(e[1])))
-        nodes.append(Node(op, jn['name'], attrs, inputs))
+            versions.append(int(e[2]) if len(e) > 2 else 0)
+        nodes.append(Node(op, jn['name'], attrs, inputs, versions))
     if version < MXNET_VERSION:
         _fix_parsing(nodes)
     if version < 905:
@@ -185,6 +189,7 @@ def load_json(json_str):
         if version < 900 and len(n.inputs) < len(names):
             for argname in names[len(n.inputs):]:
                 n.inputs.append((Node(None, '%s_%s' % (n.name, argname), dict(n.attrs)), 0))
+                n.versions.append(0)
         if version < 904:
             for argname, (src, _) in zip(names, n.inputs):
                 if src.op is None:

@@ -19,13 +19,14 @@ HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_sta
 
 class Node:
     """One graph node. ``attrs`` holds strings: the op's parameters as given, plus ``__hidden__`` keys."""
-    __slots__ = ('op', 'name', 'attrs', 'inputs', '_p')
+    __slots__ = ('op', 'name', 'attrs', 'inputs', 'versions', '_p')
 
-    def __init__(self, op, name, attrs=None, inputs=()):
+    def __init__(self, op, name, attrs=None, inputs=(), versions=None):
         self.op = op
         self.name = name
         self.attrs = dict(attrs or {})
         self.inputs = list(inputs)
+        self.versions = versions  # JSON entry versions as read from a file; None: derive (aux inputs are 1)
         self._p = None
 
     @property
@@ -356,7 +357,7 @@ def _visible_attrs(attrs):
 def _copy_graph(entries):
     mapping = {}
     for n in topo_order(entries):
-        c = Node(n.op, n.name, n.attrs, [(mapping[id(s)], i) for s, i in n.inputs])
+        c = Node(n.op, n.name, n.attrs, [(mapping[id(s)], i) for s, i in n.inputs], n.versions)
         mapping[id(n)] = c
     return [(mapping[id(n)], i) for n, i in entries]
 
