@@ -16,17 +16,19 @@ _REQS = ('null', 'write', 'add', 'inplace')
 
 
 def _by_name(values, names, what, allow_missing=False):
+    """Values in ``names`` order from a dict or a list (MXNet's ValueError for a missing key or a bad length)."""
     if values is None:
         return [None] * len(names)
     if isinstance(values, dict):
         missing = [n for n in names if n not in values]
         if missing and not allow_missing:
-            raise MXNetError('bind: %s %s not given' % (what, ', '.join(missing)))
+            raise ValueError('key `%s` is missing in `%s`' % (missing[0], what))
         return [values.get(n) for n in names]
     values = list(values)
     if len(values) != len(names):
-        raise MXNetError('bind: %d %s given but the symbol has %d (%s)'
-                         % (len(values), what, len(names), ', '.join(names)))
+        raise ValueError('Length of %s does not match the number of %s (%d given, %d expected: %s)'
+                         % (what, 'auxiliary states' if what == 'aux_states' else 'arguments', len(values),
+                            len(names), ', '.join(names)))
     return values
 
 
@@ -53,13 +55,17 @@ class _Plan:
         self.heads = [(index[id(n)], k) for n, k in symbol._outputs]
         self.arg_names, self.aux_names = arg_names, aux_names
 
-    def run(self, arg_tensors, aux_tensors, is_train):
+    def run(self, arg_tensors, aux_tensors, is_train, monitor=None, monitor_all=False):
+        """Evaluate every step; ``monitor(name, NDArray)`` sees each node output as ``<node>_<output>`` (with
+        ``monitor_all`` first each input: a variable under its own name, then ``<node>_<input>``)."""
         vals = [None] * self.num_nodes
         for i, kind, pos in self.var_slots:
             vals[i] = (arg_tensors[pos] if kind == 'arg' else aux_tensors[pos],)
         for i, node, p, refs in self.steps:
             ins = [vals[j][k] for j, k in refs]
             op = node.op
+            if monitor is not None and monitor_all:
+                _report_inputs(monitor, node, ins)
             try:
                 res = op.compute(p, *ins, is_train=is_train) if op.train_aware else op.compute(p, *ins)
             except MXNetError as e:
@@ -67,7 +73,20 @@ class _Plan:
             except (RuntimeError, ValueError, IndexError, TypeError) as e:
                 raise MXNetError('Error in operator %s: %s' % (node.name, compute_error(op, ins, e))) from None
             vals[i] = res if isinstance(res, (tuple, list)) else (res,)
+            if monitor is not None:
+                for k, t in enumerate(vals[i]):
+                    monitor(node.output_name(k), wrap(t.detach()))
         return [vals[j][k] for j, k in self.heads]
+
+
+def _report_inputs(monitor, node, ins):
+    p = node.params
+    names = node.op.input_names(p, len(node.inputs)) + node.op.aux_names(p)
+    for (src, _), name, t in zip(node.inputs, names, ins):
+        arr = wrap(t.detach())
+        if src.op is None:
+            monitor(src.name, arr)
+        monitor('%s_%s' % (node.name, name), arr)
 
 
 class Executor:
@@ -79,11 +98,11 @@ class Executor:
         self._ctx = ctx if isinstance(ctx, Context) else Context(ctx)
         self._plan = _Plan(symbol)
         arg_names, aux_names = self._plan.arg_names, self._plan.aux_names
-        self.arg_arrays = _by_name(args, arg_names, 'arguments')
+        self.arg_arrays = _by_name(args, arg_names, 'args')
         for n, a in zip(arg_names, self.arg_arrays):
             if not isinstance(a, NDArray):
                 raise MXNetError('bind: argument %s must be an NDArray, got %s' % (n, type(a).__name__))
-        self.aux_arrays = _by_name(aux_states, aux_names, 'auxiliary states') if aux_names else []
+        self.aux_arrays = _by_name(aux_states, aux_names, 'aux_states') if aux_names else []
         if isinstance(grad_req, str):
             reqs = [grad_req] * len(arg_names)
         elif isinstance(grad_req, dict):
@@ -93,17 +112,35 @@ class Executor:
         for r in reqs:
             if r not in _REQS:
                 raise MXNetError('grad_req must be one of %s, got %r' % (_REQS, r))
-        grads = _by_name(args_grad, arg_names, 'gradient arrays', allow_missing=True)
+        grads = _by_name(args_grad, arg_names, 'args_grad', allow_missing=True)
         self._grad_req = ['write' if r == 'inplace' else r for r in reqs]
         self._grad_req = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
-        self.grad_arrays = [g if r != 'null' else None for g, r in zip(grads, self._grad_req)]
+        # MXNet keeps a given gradient array under grad_req 'null' (untouched) and lists absent ones as None
+        self.grad_arrays = grads
         self.arg_dict = dict(zip(arg_names, self.arg_arrays))
-        self.grad_dict = {n: g for n, g in zip(arg_names, self.grad_arrays) if g is not None}
+        self.grad_dict = dict(zip(arg_names, self.grad_arrays))
         self.aux_dict = dict(zip(aux_names, self.aux_arrays))
-        self.outputs = []
+        self.outputs = self._alloc_outputs()
         self._heads = None
         self._leaves = None
         self._monitor = None
+        self._monitor_all = False
+
+    def _alloc_outputs(self):
+        """Zero output arrays of the inferred shapes and dtypes (MXNet allocates them at bind time)."""
+        known = {n: a.shape for n, a in self.arg_dict.items()}
+        known.update((n, a.shape) for n, a in self.aux_dict.items())
+        types = {n: a.dtype for n, a in self.arg_dict.items()}
+        types.update((n, a.dtype) for n, a in self.aux_dict.items())
+        try:
+            _, shapes, _ = self._symbol.infer_shape(**known)
+            _, dtypes, _ = self._symbol.infer_type(**types)
+        except MXNetError:
+            return []
+        if shapes is None or dtypes is None:
+            return []
+        dev = self._ctx.torch_device
+        return [wrap(torch.zeros(s, dtype=_dtype.to_torch(t), device=dev)) for s, t in zip(shapes, dtypes)]
 
     @classmethod
     def simple_bind(cls, symbol, ctx, grad_req='write', type_dict=None, shared_exec=None, shapes=None):
@@ -149,14 +186,15 @@ class Executor:
     def forward(self, is_train=False, **kwargs):
         """Evaluate the graph (training mode when ``is_train``); kwargs copy new input values first."""
         for k, v in kwargs.items():
+            if not isinstance(v, (NDArray, np.ndarray)):
+                raise ValueError('only accept keyword argument of NDArrays and numpy.ndarray')
             dst = self.arg_dict.get(k)
             if dst is None:
-                raise MXNetError('forward: unknown argument %s; arguments are %s'
-                                 % (k, ', '.join(self._plan.arg_names)))
+                raise TypeError('Unknown argument %s' % k)
+            if tuple(v.shape) != dst.shape:
+                raise ValueError('Shape not match! Argument %s, need: %s, received: %s'
+                                 % (k, dst.shape, tuple(v.shape)))
             if isinstance(v, NDArray):
-                if v.shape != dst.shape:
-                    raise MXNetError('forward: shape of %s is %s but the executor was bound with %s'
-                                     % (k, v.shape, dst.shape))
                 dst._data.copy_(v._data)
             else:
                 dst[:] = v
@@ -170,18 +208,15 @@ class Executor:
                     args[i] = args[i].detach().requires_grad_(True)
                     leaves.append(i)
             with torch.enable_grad():
-                heads = self._plan.run(args, aux, True)
+                heads = self._plan.run(args, aux, True, self._monitor, self._monitor_all)
             self._leaves = [(i, args[i]) for i in leaves]
             self._heads = heads
         else:
             with torch.no_grad():
-                heads = self._plan.run(args, aux, is_train)
+                heads = self._plan.run(args, aux, is_train, self._monitor, self._monitor_all)
             self._leaves = None
             self._heads = None
         self.outputs = [wrap(h) for h in heads]
-        if self._monitor is not None:
-            for name, o in zip(self._symbol.list_outputs(), self.outputs):
-                self._monitor(name, o)
         return self.outputs
 
     def backward(self, out_grads=None, is_train=True):
@@ -221,12 +256,13 @@ class Executor:
 
     def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
         """Copy parameter values into the bound arrays (names must exist unless ``allow_extra_params``)."""
-        for src, dst, what in ((arg_params, self.arg_dict, 'argument'), (aux_params or {}, self.aux_dict, 'aux')):
+        for src, dst, what in ((arg_params, self.arg_dict, 'arguments'),
+                               (aux_params or {}, self.aux_dict, 'auxiliary states')):
             for name, arr in src.items():
                 if name in dst:
                     dst[name][:] = arr
                 elif not allow_extra_params:
-                    raise ValueError('Found name "%s" that is not in the %ss' % (name, what))
+                    raise ValueError('Find name "%s" that is not in the %s' % (name, what))
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
         """A new executor for new input shapes, sharing the parameter arrays whose shapes are unchanged."""
@@ -234,7 +270,10 @@ class Executor:
         return Executor.simple_bind(self._symbol, self._ctx, req, None, self, kwargs)
 
     def set_monitor_callback(self, callback, monitor_all=False):
+        """Call ``callback(name, NDArray)`` for each node output during forward (inputs too with
+        ``monitor_all``)."""
         self._monitor = callback
+        self._monitor_all = monitor_all
 
     def debug_str(self):
         lines = ['Symbol Outputs:']
