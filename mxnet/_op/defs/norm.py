@@ -38,20 +38,24 @@ def _batchnorm(p, data, gamma, beta, moving_mean, moving_var, is_train=False):
             with torch.no_grad():  # MXNet writes the 1s into gamma itself
                 gamma.fill_(1)
         gamma = torch.ones_like(gamma)
+    if axis != 1:
+        x = x.movedim(axis, 1)
     if is_train and not p.use_global_stats:
-        dims = [i for i in range(x.dim()) if i != axis]
-        var, mean = torch.var_mean(x, dims, correction=0)
+        # torch's fused kernel (and its backward); the running averages are MXNet's, with the biased variance
+        out, mean, invstd = torch.native_batch_norm(x, gamma, beta, None, None, True, 0.0, p.eps)
         if not x.is_meta:
-            with torch.no_grad():  # MXNet's running averages; the executor calls forward once per step
+            with torch.no_grad():  # the executor calls forward once per step
+                var = invstd.detach().pow(-2).sub_(p.eps)
                 moving_mean.mul_(p.momentum).add_(mean.detach() * (1 - p.momentum))
-                moving_var.mul_(p.momentum).add_(var.detach() * (1 - p.momentum))
+                moving_var.mul_(p.momentum).add_(var * (1 - p.momentum))
     else:
-        mean, var = moving_mean, moving_var
-    invstd = torch.rsqrt(var + p.eps)
-    scale = invstd * gamma
-    out = (x - channel_view(mean, x.dim(), axis)) * channel_view(scale, x.dim(), axis) \
-        + channel_view(beta, x.dim(), axis)
-    return out.to(data.dtype), mean * 1, invstd
+        mean = moving_mean * 1
+        invstd = torch.rsqrt(moving_var + p.eps)
+        shape = [1, -1] + [1] * (x.dim() - 2)
+        out = torch.addcmul(beta.view(shape), x - mean.view(shape), (invstd * gamma).view(shape))
+    if axis != 1:
+        out = out.movedim(1, axis)
+    return out.to(data.dtype), mean, invstd
 
 
 def _param_type(t):
