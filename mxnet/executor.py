@@ -135,7 +135,7 @@ class Executor:
         try:
             _, shapes, _ = self._symbol.infer_shape(**known)
             _, dtypes, _ = self._symbol.infer_type(**types)
-        except MXNetError:
+        except Exception:  # noqa: BLE001 -- best effort: forward reports what is wrong with the inputs
             return []
         if shapes is None or dtypes is None:
             return []
@@ -265,9 +265,28 @@ class Executor:
                     raise ValueError('Find name "%s" that is not in the %s' % (name, what))
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
-        """A new executor for new input shapes, sharing the parameter arrays whose shapes are unchanged."""
+        """A new executor for new input shapes, sharing the parameter arrays whose shapes are unchanged.
+
+        As in MXNet, an array whose shape changes without being given needs ``partial_shaping``, and one that
+        grows needs ``allow_up_sizing``."""
+        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
+        if arg_shapes is not None:
+            olds = [a.shape for a in self.arg_arrays] + [a.shape for a in self.aux_arrays]
+            names = self._plan.arg_names + self._plan.aux_names
+            for name, old, new in zip(names, olds, list(arg_shapes) + list(aux_shapes)):
+                if tuple(new) == tuple(old):
+                    continue
+                if name not in kwargs and not partial_shaping:
+                    raise MXNetError('New shape of arg: %s does not match original. If you need to change the '
+                                     'shape of an array not given, set partial_shaping=True' % name)
+                if int(np.prod(new)) > int(np.prod(old)) and not allow_up_sizing:
+                    raise MXNetError('New shape of arg: %s is larger than original. First making a big executor '
+                                     'and then down sizing it is more efficient than the reverse. If you really '
+                                     'want to up size, set allow_up_sizing=True to enable allocation of new '
+                                     'arrays.' % name)
         req = dict(zip(self._plan.arg_names, self._grad_req))
-        return Executor.simple_bind(self._symbol, self._ctx, req, None, self, kwargs)
+        types = {n: a.dtype for n, a in self.arg_dict.items()}
+        return Executor.simple_bind(self._symbol, self._ctx, req, types, self, kwargs)
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` for each node output during forward (inputs too with

@@ -2,7 +2,7 @@
 
 Comparisons accept NDArrays, numpy arrays, lists and Python numbers. Default tolerances depend on the
 dtypes compared (the looser of the two operands wins), as MXNet's do; the symbolic checkers
-(``check_numeric_gradient``, ``check_symbolic_*``) arrive with Symbol.
+(``check_numeric_gradient``, ``check_symbolic_*``, ``check_consistency``) bind symbols to executors.
 """
 import contextlib
 import numbers
@@ -23,7 +23,9 @@ __all__ = ['default_context', 'set_default_context', 'default_dtype', 'default_r
            'assert_almost_equal_with_err', 'assert_almost_equal_ignore_nan', 'assert_exception', 'retry',
            'list_gpus', 'same_array', 'compare_ndarray_tuple', 'collapse_sum_like', 'environment',
            'discard_stderr', 'is_cd_run', 'assign_each', 'assign_each2', 'create_2d_tensor', 'create_vector',
-           'get_identity_mat', 'get_identity_mat_batch', 'mean_check', 'var_check']
+           'get_identity_mat', 'get_identity_mat_batch', 'mean_check', 'var_check', 'simple_forward',
+           'numeric_grad', 'check_numeric_gradient', 'check_symbolic_forward', 'check_symbolic_backward',
+           'check_consistency']
 
 
 # ---- contexts and dtypes ---------------------------------------------------------------------------
@@ -487,3 +489,293 @@ def discard_stderr():
         finally:
             os.dup2(saved, fd)
             os.close(saved)
+
+
+# ---- symbolic checks -----------------------------------------------------------------------------------
+def simple_forward(sym, ctx=None, is_train=False, **inputs):
+    """Bind numpy ``inputs`` (by argument name) to ``sym``, run forward; the output as numpy (a list when
+    there are several)."""
+    from .ndarray import array
+    ctx = ctx or default_context()
+    exe = sym.bind(ctx, args={k: array(v, ctx=ctx) for k, v in inputs.items()})
+    exe.forward(is_train=is_train)
+    outs = [o.asnumpy() for o in exe.outputs]
+    return outs[0] if len(outs) == 1 else outs
+
+
+def _as_nd(v, ctx, dtype):
+    """numpy -> NDArray of ``dtype`` (``"asnumpy"``: keep the numpy dtype); NDArrays pass through."""
+    from .ndarray import array
+    if isinstance(v, np.ndarray):
+        return array(v, ctx=ctx, dtype=v.dtype if dtype == 'asnumpy' else dtype)
+    return v
+
+
+def _parse_location(sym, location, ctx, dtype=np.float32):
+    """{argument name: NDArray} (sorted by name) from a list in ``list_arguments()`` order or a dict naming
+    every argument; ValueError when the dict's keys differ from the arguments."""
+    assert isinstance(location, (dict, list, tuple))
+    assert dtype == 'asnumpy' or dtype in (np.float16, np.float32, np.float64)
+    names = sym.list_arguments()
+    if isinstance(location, dict):
+        if set(location) != set(names):
+            raise ValueError('Symbol arguments and keys of the given location do not match.'
+                             'symbol args:%s, location.keys():%s' % (set(names), set(location)))
+    else:
+        location = dict(zip(names, location))
+    return {k: _as_nd(location[k], ctx, dtype) for k in sorted(location)}
+
+
+def _parse_aux_states(sym, aux_states, ctx, dtype=np.float32):
+    """{aux name: NDArray} from a list in ``list_auxiliary_states()`` order or a dict; None stays None."""
+    assert dtype == 'asnumpy' or dtype in (np.float16, np.float32, np.float64)
+    if aux_states is None:
+        return None
+    names = sym.list_auxiliary_states()
+    if isinstance(aux_states, dict):
+        if set(aux_states) != set(names):
+            raise ValueError('Symbol aux_states names and given aux_states do not match.'
+                             'symbol aux_names:%s, aux_states.keys:%s' % (set(names), set(aux_states)))
+    else:
+        aux_states = dict(zip(names, aux_states))
+    return {k: _as_nd(np.asarray(v) if not hasattr(v, 'asnumpy') else v, ctx, dtype)
+            for k, v in aux_states.items()}
+
+
+def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=np.float32):
+    """Central finite differences of the sum of ``executor.outputs[0]`` with respect to each float array of
+    ``location`` ({name: numpy}): each element moves by +-eps/2 and the aux states are reset before every
+    forward. Returns {name: numpy gradient}."""
+    assert dtype in (np.float16, np.float32, np.float64)
+    grads = {k: np.zeros(np.shape(v), dtype=dtype) for k, v in location.items()}
+    for k in location:
+        location[k] = np.asarray(location[k], order='C')
+        executor.arg_dict[k][:] = location[k].astype(dtype)
+
+    def run():
+        if aux_states is not None:
+            for name, val in aux_states.items():
+                executor.aux_dict[name][:] = val
+        executor.forward(is_train=use_forward_train)
+        return executor.outputs[0].asnumpy().astype(np.float64)
+
+    for k, v in location.items():
+        if v.dtype.kind != 'f':
+            continue
+        flat, orig = v.reshape(-1), v.copy()
+        for i in range(flat.size):
+            flat[i] = orig.reshape(-1)[i] + eps / 2.0
+            executor.arg_dict[k][:] = v.astype(dtype)
+            f_plus = run()
+            flat[i] = orig.reshape(-1)[i] - eps / 2.0
+            executor.arg_dict[k][:] = v.astype(dtype)
+            f_minus = run()
+            grads[k].reshape(-1)[i] = (f_plus - f_minus).sum() / eps
+            flat[i] = orig.reshape(-1)[i]
+        executor.arg_dict[k][:] = orig.astype(dtype)
+    return grads
+
+
+def _grad_nodes_req(sym, grad_nodes):
+    if grad_nodes is None:
+        names = sym.list_arguments()
+        return names, {k: 'write' for k in names}
+    if isinstance(grad_nodes, (list, tuple)):
+        return list(grad_nodes), {k: 'write' for k in grad_nodes}
+    if isinstance(grad_nodes, dict):
+        return list(grad_nodes), dict(grad_nodes)
+    raise ValueError('grad_nodes must be None, a list/tuple of names or a dict name -> grad_req')
+
+
+def _compare_grad(req, name, expected, got, dirty, rtol, atol, names, equal_nan=False):
+    """Check one gradient array under its grad_req: 'write' holds ``expected``, 'add' holds
+    ``dirty + expected``, 'null' still holds ``dirty``."""
+    got = _np(got)
+    if req == 'write':
+        assert_almost_equal(expected, got, rtol, atol, names, equal_nan=equal_nan)
+    elif req == 'add':
+        assert_almost_equal(expected, got - dirty, rtol, atol, names, equal_nan=equal_nan)
+    elif req == 'null':
+        assert_almost_equal(dirty, got, rtol, atol, names, equal_nan=equal_nan)
+    else:
+        raise ValueError('Invalid grad_req %s for argument %s' % (req, name))
+
+
+def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rtol=None, atol=None,
+                           grad_nodes=None, use_forward_train=True, ctx=None, grad_stype_dict=None,
+                           dtype=np.float32):
+    """Compare the backward pass of ``sym`` with finite differences at ``location``.
+
+    As MXNet does, the (first) output is multiplied by a random projection (uniform in [0.1, 1.1)) and
+    wrapped in a loss, so a single backward gives the gradient of ``sum(out * proj)``; the gradient arrays
+    start from small random values so that 'add' and 'null' requests (``grad_nodes`` as a dict) are checked
+    too. ``numeric_eps``/``rtol``/``atol`` default by dtype (``default_numeric_eps()``, tolerances as in
+    ``assert_almost_equal``).
+    """
+    from . import symbol as sym_mod
+    from .ndarray import array
+    assert dtype in (np.float16, np.float32, np.float64)
+    ctx = ctx or default_context()
+    location = _parse_location(sym, location, ctx, dtype)
+    location_npy = {k: v.asnumpy() for k, v in location.items()}
+    aux_states = _parse_aux_states(sym, aux_states, ctx, dtype)
+    aux_npy = None if aux_states is None else {k: v.asnumpy() for k, v in aux_states.items()}
+    grad_nodes, grad_req = _grad_nodes_req(sym, grad_nodes)
+
+    _, out_shapes, _ = sym.infer_shape(**{k: v.shape for k, v in location.items()})
+    proj = sym_mod.Variable('__random_proj')
+    loss = getattr(sym_mod, 'make_loss', None) or sym_mod.MakeLoss
+    out = loss(sym * proj)
+    location['__random_proj'] = array(np.random.rand(*out_shapes[0]) + 0.1, ctx=ctx, dtype=dtype)
+    dirty = {k: np.random.normal(0, 0.01, size=location[k].shape) for k in grad_nodes}
+    dirty['__random_proj'] = np.random.normal(0, 0.01, size=out_shapes[0])
+    args_grad = {k: array(v, ctx=ctx, dtype=dtype) for k, v in dirty.items()}
+    executor = out.bind(ctx, args=location, args_grad=args_grad, grad_req=grad_req, aux_states=aux_states)
+    if len(executor.arg_arrays) != len(location):
+        raise ValueError('Executor arg_arrays and and location len do not match.'
+                         'Got %d inputs and %d locations' % (len(executor.arg_arrays), len(location)))
+    executor.forward(is_train=True)
+    assert len(executor.outputs) == 1
+    eps = get_tolerance(executor.outputs[0], numeric_eps, default_numeric_eps())
+    if dtype in (np.float32, np.float16):
+        assert eps >= 1e-5, 'finite differences need eps >= 1e-5 below float64'
+    executor.backward()
+    numeric = numeric_grad(executor, location_npy, aux_npy, eps=eps, use_forward_train=use_forward_train,
+                           dtype=dtype)
+    for name in grad_nodes:
+        _compare_grad(grad_req[name], name, numeric[name], executor.grad_dict[name], dirty[name], rtol, atol,
+                      ('NUMERICAL_%s' % name, 'BACKWARD_%s' % name))
+
+
+def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None, ctx=None,
+                           equal_nan=False, dtype=np.float32):
+    """Run ``sym`` forward (is_train=False) at ``location`` and compare every output with ``expected`` (a list
+    in output order or a dict by ``list_outputs()`` name). Returns the outputs."""
+    from .ndarray import zeros
+    assert dtype == 'asnumpy' or dtype in (np.float16, np.float32, np.float64)
+    ctx = ctx or default_context()
+    location = _parse_location(sym, location, ctx, dtype)
+    aux_states = _parse_aux_states(sym, aux_states, ctx, dtype)
+    if isinstance(expected, dict):
+        expected = [expected[k] for k in sym.list_outputs()]
+    grads = {k: zeros(v.shape, ctx=ctx, dtype=v.dtype) for k, v in location.items()}
+    executor = sym.bind(ctx, args=location, args_grad=grads, aux_states=aux_states)
+    executor.forward(is_train=False)
+    for name, want, got in zip(sym.list_outputs(), expected, executor.outputs):
+        assert_almost_equal(want, got, rtol, atol, ('EXPECTED_%s' % name, 'FORWARD_%s' % name),
+                            equal_nan=equal_nan)
+    return executor.outputs
+
+
+def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=None, aux_states=None,
+                            grad_req='write', ctx=None, grad_stypes=None, equal_nan=False, dtype=np.float32):
+    """Run forward (is_train=True) and backward with ``out_grads`` (list in output order, dict by output
+    name, or None) and compare the gradients with ``expected`` (list in ``list_arguments()`` order or dict;
+    only the named arguments get gradient arrays). Gradient arrays start from random values, so 'add' is
+    checked as an increment and 'null' as untouched. Returns {name: gradient NDArray}."""
+    from .ndarray import array
+    assert dtype == 'asnumpy' or dtype in (np.float16, np.float32, np.float64)
+    ctx = ctx or default_context()
+    location = _parse_location(sym, location, ctx, dtype)
+    aux_states = _parse_aux_states(sym, aux_states, ctx, dtype)
+    if isinstance(expected, (list, tuple)):
+        expected = dict(zip(sym.list_arguments(), expected))
+    dirty = {k: np.random.normal(size=np.shape(expected[k])) for k in sorted(expected)}
+    grads = {k: array(v, ctx=ctx, dtype=np.asarray(expected[k]).dtype if dtype == 'asnumpy' else dtype)
+             for k, v in dirty.items()}
+    if isinstance(grad_req, str):
+        grad_req = {k: grad_req for k in sym.list_arguments()}
+    elif isinstance(grad_req, (list, tuple)):
+        grad_req = dict(zip(sym.list_arguments(), grad_req))
+    executor = sym.bind(ctx, args=location, args_grad=grads, aux_states=aux_states, grad_req=grad_req)
+    executor.forward(is_train=True)
+    if isinstance(out_grads, (list, tuple)):
+        out_grads = [_as_nd(g, ctx, dtype) for g in out_grads]
+    elif isinstance(out_grads, dict):
+        out_grads = [_as_nd(out_grads[k], ctx, dtype) for k in sym.list_outputs()]
+    else:
+        assert out_grads is None
+    executor.backward(out_grads)
+    for name in expected:
+        _compare_grad(grad_req[name], name, expected[name], grads[name], dirty[name], rtol, atol,
+                      ('EXPECTED_%s' % name, 'BACKWARD_%s' % name), equal_nan=equal_nan)
+    return grads
+
+
+def check_consistency(sym, ctx_list, scale=1.0, grad_req='write', arg_params=None, aux_params=None, rtol=None,
+                      atol=None, raise_on_err=True, ground_truth=None, equal_nan=False, use_uniform=False,
+                      rand_type=np.float64):
+    """Check that ``sym`` (or one symbol per entry) gives the same outputs and gradients under every entry of
+    ``ctx_list`` (dicts of ``simple_bind`` keywords: ``ctx``, input shapes, ``type_dict``). The most precise
+    output dtype is the ground truth; tolerances follow the less precise dtype of each pair. Returns the
+    ground truth {name: NDArray}."""
+    from .ndarray import array
+    assert len(ctx_list) > 1
+    syms = [sym] * len(ctx_list) if not isinstance(sym, (list, tuple)) else list(sym)
+    assert len(syms) == len(ctx_list)
+    out_names, arg_names = syms[0].list_outputs(), syms[0].list_arguments()
+    exes = []
+    for s, spec in zip(syms, ctx_list):
+        assert s.list_arguments() == arg_names and s.list_outputs() == out_names
+        spec = dict(spec)
+        exes.append(s.simple_bind(spec.pop('ctx'), grad_req=grad_req, **spec))
+    arg_params = dict(arg_params or {})
+    aux_params = dict(aux_params or {})
+    for n, arr in sorted(exes[0].arg_dict.items()):
+        if n not in arg_params:
+            if use_uniform:
+                arg_params[n] = np.random.uniform(-0.92 * scale, 0.92 * scale, size=arr.shape).astype(rand_type)
+            else:
+                arg_params[n] = np.random.normal(size=arr.shape, scale=scale).astype(rand_type)
+    for n in exes[0].aux_dict:
+        aux_params.setdefault(n, 0)
+    for exe in exes:
+        for n, arr in exe.arg_dict.items():
+            arr[:] = arg_params[n]
+        for n, arr in exe.aux_dict.items():
+            arr[:] = aux_params[n]
+        for g in exe.grad_arrays:
+            if g is not None:
+                g[:] = 0
+
+    def check(i, names_arrays, gt_idx):
+        for name, arr in names_arrays:
+            want = gt[name]
+            if want is None or arr is None:
+                assert want is None and arr is None, name
+                continue
+            dt = max(np.dtype(arr.dtype), np.dtype(want.dtype), key=lambda d: -d.itemsize)
+            r = get_tolerance(np.zeros(1, dt), rtol, default_rtols())
+            a = get_tolerance(np.zeros(1, dt), atol, default_atols())
+            try:
+                assert_almost_equal(arr, want, rtol=r, atol=a, equal_nan=equal_nan)
+            except AssertionError as e:
+                print('Err: ctx %d vs ctx %d at %s' % (i, gt_idx, name))
+                if raise_on_err:
+                    raise e
+
+    for exe in exes:
+        exe.forward(is_train=False)
+    dtypes = [np.dtype(exe.outputs[0].dtype) for exe in exes]
+    gt_idx = int(np.argmax([d.itemsize for d in dtypes]))
+    gt = ground_truth
+    if gt is None:
+        gt = {n: o.copy() for n, o in exes[gt_idx].output_dict.items()}
+    for i, exe in enumerate(exes):
+        if i != gt_idx:
+            check(i, zip(out_names, exe.outputs), gt_idx)
+    if grad_req != 'null':
+        for exe in exes:
+            exe.forward(is_train=True)
+        small = [min((np.dtype(e.outputs[k].dtype) for e in exes), key=lambda d: d.itemsize)
+                 for k in range(len(out_names))]
+        heads = [exes[0].outputs[k].asnumpy().astype(small[k]) for k in range(len(out_names))]
+        for exe in exes:
+            exe.backward([array(h, ctx=o.context, dtype=o.dtype) for h, o in zip(heads, exe.outputs)])
+        if ground_truth is None:
+            gt.update({n: (g.copy() if g is not None else None) for n, g in exes[gt_idx].grad_dict.items()})
+            gt.update({n: o.copy() for n, o in exes[gt_idx].output_dict.items()})
+        for i, exe in enumerate(exes):
+            if i != gt_idx:
+                check(i, list(zip(out_names, exe.outputs)) + list(zip(arg_names, exe.grad_arrays)), gt_idx)
+    return gt

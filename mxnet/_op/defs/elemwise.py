@@ -33,10 +33,8 @@ def _unary(name, fn, ints='float32', aliases=(), method=True, params=None, doc='
     """
     call = (lambda p, x: fn(x, p)) if params else (lambda p, x: fn(x))
 
-    def compute(p, data):
+    def others(p, data):
         dt = data.dtype
-        if dt in _FLOATS:
-            return call(p, data)
         if dt is _BOOL:
             raise _bool_error(name)
         if ints == 'float32':
@@ -47,6 +45,17 @@ def _unary(name, fn, ints='float32', aliases=(), method=True, params=None, doc='
             return data.clone()
         raise MXNetError('%s: This operation only support floating point types, not %s'
                          % (name, _dtype.TORCH2NAME[dt]))
+
+    if params:
+        def compute(p, data):
+            if data.dtype in _FLOATS:
+                return fn(data, p)
+            return others(p, data)
+    else:
+        def compute(p, data):
+            if data.dtype in _FLOATS:
+                return fn(data)
+            return others(p, data)
 
     register(OpDef(name, compute, aliases=aliases, params=params, method=method or None,
                    doc=doc or '%s of each element.' % name))
@@ -131,8 +140,9 @@ def _clip(p, data):
     lo, hi = scalar_as(p.a_min, data.dtype), scalar_as(p.a_max, data.dtype)
     if lo <= hi:
         return torch.clamp(data, lo, hi)
-    # MXNet tests the lower bound first: with a_min > a_max everything below a_min becomes a_min.
-    return torch.where(data < lo, torch.full_like(data, lo), torch.clamp(data, max=hi))
+    # MXNet tests the upper bound first: with a_min > a_max, elements above a_max become a_max and the
+    # rest a_min.
+    return torch.where(data > hi, torch.full_like(data, hi), torch.clamp(data, min=lo))
 
 
 register(OpDef('clip', _clip, method=True,

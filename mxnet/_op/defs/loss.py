@@ -4,6 +4,8 @@ Their forward is a plain transform (softmax, identity, sigmoid); their backward 
 gives MXNet's loss gradient instead (e.g. (softmax - onehot(label)) * grad_scale / norm); labels get a zero
 gradient. This is done with one torch.autograd.Function whose backward calls the op's gradient rule.
 """
+import math
+
 import torch
 
 from ...base import MXNetError
@@ -86,11 +88,13 @@ def _softmax_output(p, data, label):
         valid = (lab != p.ignore_label) if p.use_ignore else torch.ones_like(lab, dtype=torch.bool)
         g = g * valid.unsqueeze(1).to(g.dtype)
         g = g * (p.grad_scale / _norm_div(p, valid.sum().to(g.dtype), n_label))
+        if p.multi_output and p.normalization == 'null':
+            g = g / (n_label // x.shape[0])  # MXNet divides by the positions per sample here
         if p.multi_output:
             shape = (x.shape[0],) + tuple(x.shape[2:]) + (x.shape[1],)
             g = g.reshape(shape).movedim(-1, 1)
         g = g.reshape(x.shape)
-        return g * head if p.out_grad else g
+        return g * out if p.out_grad else g  # MXNet 1.9.1 scales by the output, not the head gradient
 
     return loss_output(data, label, forward, gradient)
 
@@ -122,9 +126,25 @@ def _regression(name, fwd, rule):
 
         return loss_output(data, label, fwd, gradient)
 
-    register_weighted(name, compute, _same_as_data, inputs=('data', 'label'), params={'grad_scale': Float(1.0)},
-                      doc='Forward: %s. Gradient: %s * grad_scale / (outputs per sample).'
+    op = register_weighted(name, compute, _same_as_data, inputs=('data', 'label'),
+                           params={'grad_scale': Float(1.0)}, doc='Forward: %s. Gradient: %s * grad_scale / (outputs per sample).'
                           % ('sigmoid(data)' if fwd is torch.sigmoid else 'data', rule.__doc__))
+    op._infer_shape = _regression_shapes(name)
+
+
+def _regression_shapes(name):
+    """MXNet's label rule: inferred as the data's shape ((N,) for data (N, 1)); a given label needs the
+    data's first dimension and size."""
+    def infer(p, shapes):
+        d, lab = (None if s is None else tuple(s) for s in shapes)
+        if d is None:
+            return [d, lab], [None], []
+        if lab is None:
+            lab = (d[0],) if len(d) == 2 and d[1] == 1 else d
+        elif not lab or lab[0] != d[0] or math.prod(lab) != math.prod(d):
+            raise MXNetError('%s: Shape inconsistent, Provided=%s, inferred shape=%s' % (name, fmt(lab), fmt(d)))
+        return [d, lab], [d], []
+    return infer
 
 
 def _lin_rule(out, lab):

@@ -333,6 +333,10 @@ def _seq_reverse(p, data, sequence_length=None):
     return torch.gather(x, 0, idx)
 
 
+def _seq_shapes(p, d):
+    return {'sequence_length': (d[1] if p.axis == 0 else d[0],)}
+
+
 def _seq_params(with_value):
     extra = {'value': Float(0.0)} if with_value else {}
     return dict({'use_sequence_length': Bool(False)}, **extra, axis=Int(0, low=0, high=1))
@@ -342,6 +346,7 @@ for _name, _fn, _doc in (
         ('SequenceMask', _seq_mask, 'Sets the steps at or after each sequence\'s length to ``value``.'),
         ('SequenceLast', _seq_last, 'The last valid step of each sequence (the time axis is removed).'),
         ('SequenceReverse', _seq_reverse, 'Reverses the first length[i] steps of each sequence.')):
-    register(OpDef(_name, _fn, inputs=_seq_inputs, params=_seq_params(_name == 'SequenceMask'), same_dtype=False,
-                   doc=_doc + ' Time is ``axis`` (0: (T, N, ...), 1: (N, T, ...)); without '
-                               '``use_sequence_length`` every sequence is full length.'))
+    register_weighted(_name, _fn, _seq_shapes, inputs=_seq_inputs, params=_seq_params(_name == 'SequenceMask'),
+                      same_dtype=False,
+                      doc=_doc + ' Time is ``axis`` (0: (T, N, ...), 1: (N, T, ...)); without '
+                                 '``use_sequence_length`` every sequence is full length.')

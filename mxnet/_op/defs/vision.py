@@ -66,7 +66,7 @@ register_weighted('BilinearSampler', _with_placeholder(lambda p, data, grid: _sa
 
 
 def _st_shapes(p, d):
-    return {'loc': (d[0], 6)}
+    return {}  # MXNet checks a given loc but does not infer it
 
 
 def _spatial_transformer(p, data, loc):
