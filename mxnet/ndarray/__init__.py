@@ -16,6 +16,9 @@ _generate(globals())
 
 
 def _method(fn):
+    if type(fn) is type(_method):  # a Python function binds ``self`` as its first input: no wrapper needed
+        return fn
+
     def method(self, *args, **kwargs):
         return fn(self, *args, **kwargs)
     method.__name__ = fn.__name__

@@ -12,6 +12,7 @@ from .ndarray import NDArray, wrap
 __all__ = ['invoke', 'make_function', 'generate']
 
 _new = object.__new__
+_Tensor = torch.Tensor
 
 
 def _is_training():
@@ -32,11 +33,11 @@ def _device_error(op, tensors):
 
 def _dtype_error(op, names, tensors):
     d0 = tensors[0].dtype
-    for n, t in zip(names[1:], tensors[1:]):
+    for i, (n, t) in enumerate(zip(names[1:], tensors[1:]), 1):
         if t.dtype is not d0:
-            return MXNetError('Operator %s: input %s has dtype %s but %s has dtype %s; all inputs must share '
-                              'one dtype' % (op.name, n, _dtype.TORCH2NAME[t.dtype], names[0],
-                                             _dtype.TORCH2NAME[d0]))
+            return MXNetError('Operator %s: Incompatible attr at %d-th input (%s): expected %s, got %s; all '
+                              'inputs must share one dtype' % (op.name, i, n, _dtype.TORCH2NAME[d0],
+                                                              _dtype.TORCH2NAME[t.dtype]))
     return None
 
 
@@ -50,18 +51,23 @@ def compute_error(op, tensors, err):
     return MXNetError('Operator %s failed on inputs of shape %s: %s' % (op.name, shapes, err))
 
 
+def check_inputs(op, tensors, names=None):
+    """MXNet's checks on several inputs: one device, and one dtype unless the op mixes them."""
+    dev = tensors[0].device
+    for t in tensors:
+        if t.device != dev:
+            raise _device_error(op, tensors)
+    if op.same_dtype:
+        d0 = tensors[0].dtype
+        for t in tensors:
+            if t.dtype is not d0:
+                raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
+
+
 def run(op, p, tensors, names=None):
     """Compute ``op`` on tensors after MXNet's device and dtype checks; returns the tuple of outputs."""
     if len(tensors) > 1:
-        dev = tensors[0].device
-        for t in tensors:
-            if t.device != dev:
-                raise _device_error(op, tensors)
-        if op.same_dtype:
-            d0 = tensors[0].dtype
-            for t in tensors:
-                if t.dtype is not d0:
-                    raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
+        check_inputs(op, tensors, names)
     try:
         if op.train_aware:
             res = op.compute(p, *tensors, is_train=_is_training())
@@ -139,21 +145,86 @@ def _split_args(op, args, kwargs):
     return pos_inputs, kw_inputs, params
 
 
+def _positional_params(op):
+    """``f(rest)``: Attrs of the parameters given positionally after the inputs, cached by value."""
+    names = list(op.params)
+    cache = {}
+
+    def parse(rest):
+        try:
+            p = cache.get(rest)
+        except TypeError:  # an unhashable value (a list): parse every time
+            return op.parse(dict(zip(names, rest)))
+        if p is None:
+            p = op.parse(dict(zip(names, rest)))
+            if len(cache) < 256:
+                cache[rest] = p
+        return p
+    return parse
+
+
+def _positional_tensors(args, n):
+    """The tensors of ``args[:n]`` when all are NDArrays, else None."""
+    tensors = []
+    for i in range(n):
+        x = args[i]
+        if type(x) is not NDArray:
+            return None
+        tensors.append(x._data)
+    return tensors
+
+
 def make_function(op, public_name=None):
     """The ``mx.nd`` function of ``op``: inputs first (NDArrays), then parameters, then ``out``/``name``."""
     names_static = None if callable(op.inputs) or op.variadic else list(op.inputs) + (
         [] if callable(op.aux) else list(op.aux))
-    single = (not op.variadic and names_static is not None and len(op.params) == 0)
+    # Fast path: fixed inputs given positionally as NDArrays, parameters positional or by keyword.
+    nin = len(names_static) if names_static is not None else -1
+    npar = len(op.params)
+    fast = nin >= 0 and op.extra_param is None
+    try:
+        p0 = op.parse({})
+    except MXNetError:  # a required parameter
+        p0 = None
+    positional = _positional_params(op)
+    declared = op.params
+    compute, train_aware, plain_output = op.compute, op.train_aware, op.num_visible is None
 
     def fn(*args, out=None, name=None, **kwargs):
-        if single and not kwargs and len(args) == len(names_static):
-            p = op.parse({})
-            tensors = []
-            for x in args:
-                if not isinstance(x, NDArray):
-                    raise TypeError('Operator %s expects NDArray inputs, got %s' % (op.name, type(x).__name__))
-                tensors.append(x._data)
-            return _finish(op, p, run(op, p, tensors, names_static), out)
+        nargs = len(args)
+        if fast and nin <= nargs <= nin + npar:
+            if nin == 1:
+                x = args[0]
+                tensors = (x._data,) if type(x) is NDArray else None
+            else:
+                tensors = _positional_tensors(args, nin)
+            if tensors is not None:
+                p = None
+                if kwargs:
+                    if nargs == nin:
+                        for k in kwargs:
+                            if k not in declared:
+                                break
+                        else:
+                            p = op.parse(kwargs)
+                elif nargs == nin:
+                    p = p0
+                else:
+                    p = positional(args[nin:])
+                if p is not None:
+                    if nin > 1:
+                        check_inputs(op, tensors, names_static)
+                    try:
+                        res = compute(p, *tensors, is_train=_is_training()) if train_aware else compute(p, *tensors)
+                    except MXNetError:
+                        raise
+                    except (RuntimeError, ValueError, IndexError, TypeError) as e:
+                        raise compute_error(op, tensors, e) from None
+                    if type(res) is _Tensor and out is None and plain_output:
+                        a = _new(NDArray)
+                        a._data = res
+                        return a
+                    return _finish(op, p, res if isinstance(res, (tuple, list)) else (res,), out)
         pos, kw_inputs, params = _split_args(op, args, kwargs)
         if op.variadic and op.variadic not in params:
             params[op.variadic] = len(pos)

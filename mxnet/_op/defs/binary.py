@@ -17,7 +17,7 @@ from ...base import MXNetError
 from ..registry import OpDef, register
 from ..params import Float, Bool
 
-__all__ = ['TABLE', 'OPS', 'scalar_as', 'scalar_apply', 'fmt_shape', 'REFLECT']
+__all__ = ['TABLE', 'OPS', 'scalar_as', 'scalar_apply', 'fmt_shape', 'REFLECT', 'float_to']
 
 _BOOL = torch.bool
 _INT64 = torch.int64
@@ -45,6 +45,22 @@ def _c_int(v, dtype):
     if dtype is torch.int8:
         return ((i + 128) & 0xFF) - 128
     return i
+
+
+def x86_int_cast(t, dtype):
+    """Floating tensor ``t`` converted to integer ``dtype`` the way MXNet's x86 build converts (see
+    :func:`_c_int`), on any device: torch's CPU cast already does this, CUDA's saturates instead."""
+    lim = 2.0 ** 63 if dtype is _INT64 else 2.0 ** 31
+    bad = torch.isnan(t) | (t >= lim) | (t < -lim)
+    i = torch.where(bad, torch.zeros_like(t), t).to(_INT64).masked_fill_(bad, -int(lim))
+    return i if dtype is _INT64 else i.to(dtype)  # narrowing integers keeps the low bits
+
+
+def float_to(t, dtype):
+    """``t.to(dtype)``; float-to-integer conversions truncate with MXNet's (x86) out-of-range rules."""
+    if t.device.type != 'cuda' or dtype.is_floating_point or dtype is _BOOL or not t.is_floating_point():
+        return t.to(dtype)
+    return x86_int_cast(t, dtype)
 
 
 def scalar_as(s, dtype):
@@ -75,8 +91,7 @@ def _int_in_float32(fn):
     def compute(a, b):
         if a.is_floating_point():
             return fn(a, b)
-        dt = a.dtype
-        return fn(a.float(), b.float() if isinstance(b, torch.Tensor) else float(b)).to(dt)
+        return float_to(fn(a.float(), b.float() if isinstance(b, torch.Tensor) else float(b)), a.dtype)
     return compute
 
 

@@ -15,7 +15,7 @@ from ...base import MXNetError
 from ... import _dtype
 from ..registry import OpDef, register
 from ..params import Float, DType
-from .binary import scalar_as
+from .binary import scalar_as, float_to
 
 _FLOATS = frozenset(_dtype.FLOATS)
 _BOOL = torch.bool
@@ -38,7 +38,7 @@ def _unary(name, fn, ints='float32', aliases=(), method=True, params=None, doc='
         if dt is _BOOL:
             raise _bool_error(name)
         if ints == 'float32':
-            return call(p, data.float()).to(dt)
+            return float_to(call(p, data.float()), dt)
         if ints == 'native':
             return call(p, data)
         if ints == 'identity':
@@ -187,7 +187,7 @@ register(OpDef('make_loss', lambda p, data: _OnesGrad.apply(data),
 
 def _cast(p, data):
     dt = _dtype.to_torch(p.dtype)
-    return data.clone() if data.dtype is dt else data.to(dt)
+    return data.clone() if data.dtype is dt else float_to(data, dt)
 
 
 register(OpDef('Cast', _cast, aliases=('cast',), params={'dtype': DType(doc='Output data type.')},
