@@ -14,6 +14,20 @@ __all__ = ['Executor']
 
 _REQS = ('null', 'write', 'add', 'inplace')
 
+try:  # the engine behind torch.autograd.grad, without its per-call argument checks
+    from torch.autograd.variable import Variable as _Variable
+    _ENGINE = _Variable._execution_engine
+except (ImportError, AttributeError):  # pragma: no cover -- other torch versions
+    _ENGINE = None
+
+
+def _grads(heads, leaves, head_grads):
+    """d(heads)/d(leaves) weighted by ``head_grads`` (None for a leaf the heads do not use); the graph is
+    freed."""
+    if _ENGINE is None:
+        return torch.autograd.grad(heads, leaves, head_grads, allow_unused=True)
+    return _ENGINE.run_backward(tuple(heads), tuple(head_grads), False, False, tuple(leaves), True, False)
+
 
 def _by_name(values, names, what, allow_missing=False):
     """Values in ``names`` order from a dict or a list (MXNet's ValueError for a missing key or a bad length)."""
@@ -115,6 +129,7 @@ class Executor:
         grads = _by_name(args_grad, arg_names, 'args_grad', allow_missing=True)
         self._grad_req = ['write' if r == 'inplace' else r for r in reqs]
         self._grad_req = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
+        self._grad_idx = [i for i, r in enumerate(self._grad_req) if r != 'null']
         # MXNet keeps a given gradient array under grad_req 'null' (untouched) and lists absent ones as None
         self.grad_arrays = grads
         self.arg_dict = dict(zip(arg_names, self.arg_arrays))
@@ -200,16 +215,16 @@ class Executor:
                 dst[:] = v
         args = [a._data for a in self.arg_arrays]
         aux = [a._data for a in self.aux_arrays]
-        need_grad = is_train and any(r != 'null' for r in self._grad_req)
-        if need_grad:
+        if is_train and self._grad_idx:
             leaves = []
-            for i, r in enumerate(self._grad_req):
-                if r != 'null' and args[i].is_floating_point():
-                    args[i] = args[i].detach().requires_grad_(True)
-                    leaves.append(i)
+            for i in self._grad_idx:
+                t = args[i]
+                if t.is_floating_point():
+                    t = args[i] = t.detach().requires_grad_(True)
+                    leaves.append((i, t))
             with torch.enable_grad():
                 heads = self._plan.run(args, aux, True, self._monitor, self._monitor_all)
-            self._leaves = [(i, args[i]) for i in leaves]
+            self._leaves = leaves
             self._heads = heads
         else:
             with torch.no_grad():
@@ -230,13 +245,17 @@ class Executor:
         elif isinstance(out_grads, NDArray):
             out_grads = [out_grads]
         heads, hgrads = [], []
+        checked = True
         for h, g in zip(self._heads, out_grads):
             if h.requires_grad:
                 heads.append(h)
                 hgrads.append(torch.ones_like(h) if g is None else g._data)
+                checked = checked and g is None
         leaves = [t for _, t in self._leaves]
         if heads and leaves:
-            grads = torch.autograd.grad(heads, leaves, hgrads, allow_unused=True)
+            # given head gradients go through torch.autograd.grad for its shape and dtype checks
+            grads = _grads(heads, leaves, hgrads) if checked else \
+                torch.autograd.grad(heads, leaves, hgrads, allow_unused=True)
         else:
             grads = [None] * len(leaves)
         for (i, _), g in zip(self._leaves, grads):

@@ -1,8 +1,4 @@
 """``mx.kv``: the single-process key-value stores 'local' and 'device' (gradient aggregation across devices)."""
-import pickle
-
-import torch
-
 from .base import MXNetError
 from .ndarray.ndarray import NDArray
 
@@ -40,7 +36,15 @@ class KVStore:
         for k, v in self._pairs(key, value):
             if k in self._store:
                 raise MXNetError('duplicate init of key %s' % k)
+            if self._store and isinstance(k, str) != isinstance(next(iter(self._store)), str):
+                raise MXNetError('Mixed key types are not allowed: key %r next to keys of type %s'
+                                 % (k, type(next(iter(self._store))).__name__))
             self._store[k] = v.copy()
+
+    def _get(self, k):
+        if k not in self._store:
+            raise MXNetError("key %s doesn't exist. Did you init?" % k)
+        return self._store[k]
 
     def _pairs(self, key, value):
         if isinstance(key, (list, tuple)):
@@ -52,16 +56,18 @@ class KVStore:
     def push(self, key, value, priority=0):
         """Sum the value(s) pushed for each key (a list per key sums over devices) into the store."""
         for k, v in self._pairs(key, value):
-            if k not in self._store:
-                raise MXNetError('key %s has not been initialized' % k)
+            stored = self._get(k)
             vals = v if isinstance(v, (list, tuple)) else [v]
-            stored = self._store[k]
+            for x in vals:
+                if x.shape != stored.shape:
+                    raise MXNetError('push of key %s: value of shape %s does not match the stored shape %s'
+                                     % (k, x.shape, stored.shape))
             total = vals[0]._data.to(stored._data.device).clone()
             for x in vals[1:]:
                 total += x._data.to(total.device)
             if self._updater is not None:
                 grad = NDArray(total)
-                self._updater(k if isinstance(k, int) else hash(k), grad, stored)
+                self._updater(k, grad, stored)
             else:
                 stored._data.copy_(total)
 
@@ -70,8 +76,9 @@ class KVStore:
         assert out is not None
         for k, o in self._pairs(key, out):
             outs = o if isinstance(o, (list, tuple)) else [o]
+            stored = self._get(k)
             for x in outs:
-                x._data.copy_(self._store[k]._data.to(x._data.device))
+                x._data.copy_(stored._data.to(x._data.device))
 
     def pushpull(self, key, value, out=None, priority=0):
         self.push(key, value, priority)

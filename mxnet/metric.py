@@ -37,9 +37,8 @@ def check_label_shapes(labels, preds, wrap=False, shape=False):
 
 def _tensor(x, device=None):
     """The torch tensor behind an NDArray (or a numpy array), optionally moved to ``device``."""
-    t = x._data if isinstance(x, NDArray) else torch.as_tensor(numpy.asarray(x))
-    t = t.detach()
-    return t if device is None else t.to(device)
+    t = x._data.detach() if isinstance(x, NDArray) else torch.as_tensor(numpy.asarray(x))
+    return t if device is None or t.device == device else t.to(device)
 
 
 # ---- registry ---------------------------------------------------------------------------------------
@@ -262,10 +261,17 @@ class Accuracy(EvalMetric):
                 if not -p.dim() <= self.axis < p.dim():
                     raise MXNetError('argmax: axis %d exceeds the input dimension of %d (predictions %s, '
                                      'labels %s)' % (self.axis, p.dim(), tuple(p.shape), tuple(lab.shape)))
-                p = p.argmax(dim=self.axis)
-            p = p.to(torch.int32).reshape(-1)
-            lab = lab.to(torch.int32).reshape(-1)
-            check_label_shapes(lab, p)
+                p = p.argmax(dim=self.axis)  # int64 indices compare equal to their int32 truncation
+            else:
+                p = p.to(torch.int32)
+            lab = lab.to(torch.int32)
+            if p.dim() != 1:
+                p = p.reshape(-1)
+            if lab.dim() != 1:
+                lab = lab.reshape(-1)
+            if lab.shape != p.shape:
+                check_label_shapes(lab, p)
+            # one host sync per batch: the count only
             self._add(float((p == lab).sum().item()), p.numel())
 
 

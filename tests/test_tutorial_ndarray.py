@@ -82,7 +82,7 @@ def test_gpu_snippets_use_the_substituted_context(ctx, tmp_cwd):
 
 
 def test_demo_main_prints_every_section(capsys):
-    demo.main()
+    demo.ndarray_tutorial()
     out = capsys.readouterr().out
     for s in demo.SNIPPETS:
         assert '== %s ==' % s['heading'] in out

@@ -7,7 +7,7 @@ import torch
 from ..base import MXNetError
 from .params import REQUIRED, Param
 
-__all__ = ['OpDef', 'Attrs', 'register', 'defop', 'get', 'all_ops', 'find']
+__all__ = ['OpDef', 'Attrs', 'register', 'defop', 'get', 'all_ops', 'find', 'same_shape']
 
 _OPS = {}
 
@@ -185,6 +185,14 @@ class OpDef:
 
     def __repr__(self):
         return '<OpDef %s>' % self.name
+
+
+def same_shape(num_outputs=1):
+    """Shape rule of elementwise ops: every input and output has the shape of the (first known) input."""
+    def rule(p, shapes):
+        s = next((x for x in shapes if x is not None), None)
+        return [s] * len(shapes), [s] * num_outputs, []
+    return rule
 
 
 def register(opdef):

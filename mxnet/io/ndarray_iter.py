@@ -125,7 +125,7 @@ class NDArrayIter(DataIter):
             raise StopIteration
         data = self.getdata()
         label = self.getlabel()
-        if data[0].shape[self._axis] != self.batch_size:
+        if data[0]._data.shape[self._axis] != self.batch_size:
             # incomplete final batch ('discard' / 'roll_over'): keep it for a rolled-over next epoch
             self._cache_data = data
             self._cache_label = label
@@ -136,12 +136,14 @@ class NDArrayIter(DataIter):
         if not source:
             return []
         if end is None:  # as MXNet: the length of the source's first array
-            end = source[0][1].shape[0]
+            end = source[0][1]._data.shape[0]
         ax = self._axis
         out = []
         for _, v in source:
-            stop = min(end, v.shape[ax])
-            out.append(wrap(v._data.narrow(ax, min(start, stop), stop - min(start, stop)).clone()))
+            t = v._data
+            stop = min(end, t.shape[ax])
+            begin = start if start < stop else stop
+            out.append(wrap(t.narrow(ax, begin, stop - begin).clone()))
         return out
 
     def _concat(self, first, second):

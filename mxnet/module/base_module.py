@@ -2,6 +2,7 @@
 import logging
 import time
 
+import numpy as np
 import torch
 
 from ..base import MXNetError
@@ -10,6 +11,7 @@ from .. import ndarray as nd
 from ..model import BatchEndParam
 from ..initializer import Uniform
 from ..ndarray.ndarray import wrap
+from ..io.base import DataBatch, DataIter
 
 __all__ = ['BaseModule']
 
@@ -89,9 +91,14 @@ class BaseModule:
                 sparse_row_id_fn=None):
         """Outputs over ``eval_data`` with padding removed, concatenated over batches when ``merge_batches``."""
         assert self.binded and self.params_initialized
-        if isinstance(eval_data, nd.NDArray):
-            from ..io import NDArrayIter
-            eval_data = NDArrayIter(eval_data, batch_size=eval_data.shape[0])
+        if isinstance(eval_data, (nd.NDArray, np.ndarray)):
+            # one array is one batch: forward it (in the bound mode) and return the first output
+            if isinstance(eval_data, np.ndarray):
+                eval_data = nd.array(eval_data)
+            self.forward(DataBatch([eval_data]))
+            return self.get_outputs()[0]
+        if not isinstance(eval_data, DataIter):
+            raise ValueError('eval_data must be of type NDArray or DataIter')
         if reset:
             eval_data.reset()
         output_list = []

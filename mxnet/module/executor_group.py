@@ -123,18 +123,19 @@ class ExecutorGroup:
 
     # ---- running ----------------------------------------------------------------------------------
     def _load(self, arrays, names, targets_name):
+        multi = len(self.execs) > 1
         for name, arr in zip(names, arrays):
             for ex, sl in zip(self.execs, self.slices):
                 dst = ex.arg_dict.get(name)
                 if dst is None:
                     continue
-                src = arr[sl] if len(self.execs) > 1 else arr
+                src = arr[sl] if multi else arr
                 if isinstance(src, NDArray):
-                    t = src._data
-                    if tuple(t.shape) != dst.shape:
+                    t, d = src._data, dst._data
+                    if t.shape != d.shape:
                         raise MXNetError('%s %s has shape %s but the module is bound with %s'
                                          % (targets_name, name, tuple(t.shape), dst.shape))
-                    dst._data.copy_(t)
+                    d.copy_(t)
                 else:
                     dst[:] = np.asarray(src)
 

@@ -219,12 +219,15 @@ class Module(BaseModule):
         names = [d.name for d in self._data_shapes]
         if sorted(names) != sorted(self._data_names):
             raise ValueError('Data provided by data_shapes don\'t match names specified by data_names (%s vs. %s)'
-                             % (names, self._data_names))
+                             % (self._data_shapes, self._data_names))
         if self._label_shapes is not None:
             lnames = [d.name for d in self._label_shapes]
             if sorted(lnames) != sorted(self._label_names):
                 raise ValueError('Data provided by label_shapes don\'t match names specified by label_names '
-                                 '(%s vs. %s)' % (lnames, self._label_names))
+                                 '(%s vs. %s)' % (self._label_shapes, self._label_names))
+        elif self._label_names:  # bound without labels (e.g. for prediction): MXNet only warns
+            warnings.warn("Data provided by label_shapes don't match names specified by label_names ([] vs. %s)"
+                          % self._label_names, stacklevel=2)
         shared_group = None
         if shared_module is not None:
             assert shared_module.binded and shared_module.params_initialized
@@ -344,9 +347,10 @@ class Module(BaseModule):
     def forward(self, data_batch, is_train=None):
         """Compute outputs for ``data_batch``; re-binds when the batch's shapes differ from the bound ones."""
         assert self.binded and self.params_initialized
-        curr = tuple(d.shape for d in self._data_shapes)
-        new = tuple(d.shape for d in data_batch.data)
-        if curr != new:
+        bound = self._data_shapes
+        if len(bound) != len(data_batch.data) or \
+                any(a.shape != d.shape for d, a in zip(bound, data_batch.data)):
+            new = tuple(d.shape for d in data_batch.data)
             provide = getattr(data_batch, 'provide_data', None)
             if provide:
                 new_dshape = as_descs(provide)

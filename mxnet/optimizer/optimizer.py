@@ -293,8 +293,17 @@ class SGD(Optimizer):
         return _zeros_like(weight) if self.momentum != 0.0 else None
 
     def _step(self, indices, weights, grads, states, lrs, wds):
-        g = _rescaled(grads, self.rescale_grad, _clip_value(self.clip_gradient), weights, wds)
         neg_lrs = [-lr for lr in lrs]
+        if self.momentum > 0 and not _clip_value(self.clip_gradient):
+            # MXNet's kernel: mom = momentum * mom - lr * wd * weight - (lr * rescale_grad) * grad, so no
+            # rescaled copy of the gradients is needed
+            moms = [s._data for s in states]
+            torch._foreach_mul_(moms, self.momentum)
+            _add_scaled_(moms, weights, [a * wd for a, wd in zip(neg_lrs, wds)])
+            _add_scaled_(moms, grads, [a * self.rescale_grad for a in neg_lrs])
+            torch._foreach_add_(weights, moms)
+            return
+        g = _rescaled(grads, self.rescale_grad, _clip_value(self.clip_gradient), weights, wds)
         if self.momentum > 0:
             moms = [s._data for s in states]
             torch._foreach_mul_(moms, self.momentum)

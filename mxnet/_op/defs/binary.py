@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from ...base import MXNetError
-from ..registry import OpDef, register
+from ..registry import OpDef, register, same_shape
 from ..params import Float, Bool
 
 __all__ = ['TABLE', 'OPS', 'scalar_as', 'scalar_apply', 'fmt_shape', 'REFLECT', 'float_to']
@@ -250,7 +250,7 @@ def _make(key, bnames, enames, snames, rnames, fn):
     def scompute(p, data):
         return scalar_apply(fn, data, p.scalar, p.is_int)
 
-    out['scalar'] = register(OpDef(snames[0], scompute, aliases=snames[1:], params=sparams,
+    out['scalar'] = register(OpDef(snames[0], scompute, aliases=snames[1:], params=sparams, infer_shape=same_shape(),
                                    infer_type=_scalar_type,
                                    doc='Elementwise %s of an array and a scalar.' % key))
     if rnames:
@@ -258,6 +258,7 @@ def _make(key, bnames, enames, snames, rnames, fn):
             return scalar_apply(fn, data, p.scalar, p.is_int, reflected=True)
 
         out['rscalar'] = register(OpDef(rnames[0], rcompute, aliases=rnames[1:], params=sparams,
+                                        infer_shape=same_shape(),
                                         infer_type=_scalar_type,
                                         doc='Elementwise %s of a scalar and an array (reflected).' % key))
     out['fn'] = fn

@@ -13,7 +13,7 @@ import torch
 
 from ...base import MXNetError
 from ... import _dtype
-from ..registry import OpDef, register
+from ..registry import OpDef, register, same_shape
 from ..params import Float, DType
 from .binary import scalar_as, float_to
 
@@ -58,7 +58,7 @@ def _unary(name, fn, ints='float32', aliases=(), method=True, params=None, doc='
             return others(p, data)
 
     register(OpDef(name, compute, aliases=aliases, params=params, method=method or None,
-                   doc=doc or '%s of each element.' % name))
+                   infer_shape=same_shape(), doc=doc or '%s of each element.' % name))
 
 
 # ---- rounding --------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def _clip(p, data):
     return torch.where(data > hi, torch.full_like(data, hi), torch.clamp(data, min=lo))
 
 
-register(OpDef('clip', _clip, method=True,
+register(OpDef('clip', _clip, method=True, infer_shape=same_shape(),
                params={'a_min': Float(doc='Minimum value'), 'a_max': Float(doc='Maximum value')},
                doc='Limits each element to [a_min, a_max] (the bounds are cast to the array\'s dtype).'))
 
@@ -162,9 +162,9 @@ _unary('smooth_l1', _smooth_l1, method=False, params={'scalar': Float(1.0, 'scal
 
 
 # ---- copies, gradient stops and casts --------------------------------------------------------------
-register(OpDef('_copy', lambda p, data: data.clone(), aliases=('identity',),
+register(OpDef('_copy', lambda p, data: data.clone(), aliases=('identity',), infer_shape=same_shape(),
                doc='A copy of the input.'))
-register(OpDef('BlockGrad', lambda p, data: data.detach().clone(), aliases=('stop_gradient',),
+register(OpDef('BlockGrad', lambda p, data: data.detach().clone(), aliases=('stop_gradient',), infer_shape=same_shape(),
                doc='A copy of the input through which no gradient flows (the input\'s gradient is 0).'))
 
 
@@ -180,7 +180,7 @@ class _OnesGrad(torch.autograd.Function):
         return torch.ones_like(g)
 
 
-register(OpDef('make_loss', lambda p, data: _OnesGrad.apply(data),
+register(OpDef('make_loss', lambda p, data: _OnesGrad.apply(data), infer_shape=same_shape(),
                doc='Marks the input as a loss: the forward output is the input, and the gradient passed '
                    'back is all ones regardless of the output gradient.'))
 
@@ -191,5 +191,6 @@ def _cast(p, data):
 
 
 register(OpDef('Cast', _cast, aliases=('cast',), params={'dtype': DType(doc='Output data type.')},
+               infer_shape=same_shape(),
                infer_type=lambda p, in_types: (in_types, [p.dtype], []),
                doc='The input converted to ``dtype`` (floats to integers truncate towards zero).'))

@@ -24,7 +24,9 @@ class _LossOutput(torch.autograd.Function):
     @staticmethod
     def backward(ctx, head):
         data, out, label = ctx.saved_tensors
-        g = ctx.gradient(data, out, label, head).to(data.dtype)
+        g = ctx.gradient(data, out, label, head)
+        if g.dtype != data.dtype:
+            g = g.to(data.dtype)
         lg = torch.zeros_like(label) if label is not None and ctx.needs_input_grad[1] else None
         return g, lg, None, None
 
@@ -64,6 +66,9 @@ def _softmax_rows(p, x):
     if p.preserve_shape:
         out = torch.softmax(x, -1)
         return out, out.reshape(-1, x.shape[-1])
+    if x.dim() == 2:
+        out = torch.softmax(x, 1)
+        return out, out
     rows = torch.softmax(x.reshape(x.shape[0], -1), 1)
     return rows.reshape(x.shape), rows
 
@@ -75,25 +80,40 @@ def _softmax_output(p, data, label):
         return _softmax_rows(p, x)[0]
 
     def gradient(x, out, lab, head):
-        _, prob = _softmax_rows(p, x.detach())
+        # the rows of the saved forward output are the softmax rows (no recomputation)
+        if p.multi_output:
+            prob = out.movedim(1, -1).reshape(-1, x.shape[1])
+        else:
+            prob = out.reshape(-1, out.shape[-1] if p.preserve_shape else math.prod(x.shape[1:]))
         k = prob.shape[1]
         n_label = lab.numel()
         # MXNet reads the label flattened, in order: with plain N-d data only the first N entries are used
-        lab = lab.reshape(-1)[:prob.shape[0]]
+        lab = lab.reshape(-1)
+        if n_label != prob.shape[0]:
+            lab = lab[:prob.shape[0]]
         idx = lab.to(torch.int64).clamp(0, k - 1)
-        target = torch.nn.functional.one_hot(idx, k).to(prob.dtype)
+        target = torch.zeros_like(prob).scatter_(1, idx.unsqueeze(1), 1.0)  # one-hot, without one_hot's checks
         if p.smooth_alpha:
             target = target * (1 - p.smooth_alpha) + (1 - target) * (p.smooth_alpha / (k - 1))
         g = prob - target
-        valid = (lab != p.ignore_label) if p.use_ignore else torch.ones_like(lab, dtype=torch.bool)
-        g = g * valid.unsqueeze(1).to(g.dtype)
-        g = g * (p.grad_scale / _norm_div(p, valid.sum().to(g.dtype), n_label))
+        if p.use_ignore:
+            valid = lab != p.ignore_label
+            g = g * valid.unsqueeze(1).to(g.dtype)
+        # the skipped multiplications by 1 would not change a value
+        if p.normalization == 'valid':
+            valid = (lab != p.ignore_label) if p.use_ignore else torch.ones_like(lab, dtype=torch.bool)
+            g = g * (p.grad_scale / _norm_div(p, valid.sum().to(g.dtype), n_label))
+        else:
+            scale = p.grad_scale / _norm_div(p, None, n_label)
+            if scale != 1.0:
+                g = g * scale
         if p.multi_output and p.normalization == 'null':
             g = g / (n_label // x.shape[0])  # MXNet divides by the positions per sample here
         if p.multi_output:
             shape = (x.shape[0],) + tuple(x.shape[2:]) + (x.shape[1],)
             g = g.reshape(shape).movedim(-1, 1)
-        g = g.reshape(x.shape)
+        if g.shape != x.shape:
+            g = g.reshape(x.shape)
         return g * out if p.out_grad else g  # MXNet 1.9.1 scales by the output, not the head gradient
 
     return loss_output(data, label, forward, gradient)

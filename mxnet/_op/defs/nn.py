@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from ...base import MXNetError
 from ... import _dtype
-from ..registry import OpDef, register
+from ..registry import OpDef, register, same_shape
 from ..params import Int, Float, Bool, Enum, Shape, DType
 
 __all__ = ['fmt', 'expect', 'register_weighted', 'channel_view', 'one_visible']
@@ -83,8 +83,11 @@ def _fc_shapes(p, d):
 
 
 def _fc(p, data, weight, bias=None):
-    check_inputs('FullyConnected', _fc_shapes(p, tuple(data.shape)), weight=weight, bias=bias)
-    x = data.reshape(data.shape[0], -1) if p.flatten else data
+    x = data.reshape(data.shape[0], -1) if p.flatten and data.dim() != 2 else data
+    n = p.num_hidden
+    # cheap test first: this runs once per layer per batch
+    if weight.shape != (n, x.shape[-1]) or (bias is not None and bias.shape != (n,)):
+        check_inputs('FullyConnected', _fc_shapes(p, tuple(data.shape)), weight=weight, bias=bias)
     return F.linear(x, weight, bias)
 
 
@@ -99,7 +102,7 @@ register_weighted('FullyConnected', _fc, _fc_shapes,
 _ACT = {'relu': torch.relu, 'sigmoid': torch.sigmoid, 'tanh': torch.tanh, 'softrelu': F.softplus,
         'softsign': F.softsign}
 
-register(OpDef('Activation', lambda p, data: _ACT[p.act_type](data),
+register(OpDef('Activation', lambda p, data: _ACT[p.act_type](data), infer_shape=same_shape(),
                params={'act_type': Enum(('relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'))},
                doc='Elementwise activation: relu, sigmoid, tanh, softrelu (log(1+exp(x))), softsign '
                    '(x/(1+|x|)).'))
@@ -160,6 +163,7 @@ def _dropout(p, data, is_train=False):
 
 
 register(OpDef('Dropout', _dropout, train_aware=True, outputs=('output', 'mask'), num_visible=one_visible,
+               infer_shape=same_shape(2),
                params={'p': Float(0.5), 'mode': Enum(('always', 'training'), 'training'), 'axes': Shape(()),
                        'cudnn_off': Bool(False, optional=True)},
                doc='Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training (always '
@@ -208,9 +212,10 @@ register(OpDef('softmax', _softmax_family('softmax'), params=_softmax_params(), 
                inputs=lambda p: ('data', 'length') if p.use_length else ('data',), same_dtype=False,
                doc='exp(x/t) normalised along ``axis``; with ``use_length`` only the first length[i] entries '
                    'take part and the rest are 0.'))
-register(OpDef('log_softmax', _softmax_family('log_softmax'), params=_softmax_params(),
+register(OpDef('log_softmax', _softmax_family('log_softmax'), params=_softmax_params(), infer_shape=same_shape(),
                infer_type=_softmax_type, doc='log of softmax along ``axis``.'))
 register(OpDef('softmin', _softmax_family('softmin'), params=_softmax_params(), infer_type=_softmax_type,
+               infer_shape=same_shape(),
                doc='softmax of -x along ``axis``.'))
 
 
@@ -221,6 +226,7 @@ def _softmax_act(p, data):
 
 
 register(OpDef('SoftmaxActivation', _softmax_act, params={'mode': Enum(('channel', 'instance'), 'instance')},
+               infer_shape=same_shape(),
                doc='softmax over the last axis (instance) or over axis 1 (channel).'))
 
 
