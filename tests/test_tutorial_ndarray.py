@@ -25,10 +25,6 @@ with open(os.path.join(HERE, 'expected.json')) as _f:
     EXPECTED = json.load(_f)
 
 # Snippets needing an operator that is not implemented yet: {snippet id: reason}.
-MISSING = {
-    'elementwise': 'mx.nd.sin is not implemented yet (elementwise unary family)',
-    'concatenate': 'mx.nd.concatenate is not implemented yet (shape ops family)',
-}
 
 
 def _substitute(ctx):
@@ -57,8 +53,7 @@ def test_fixture_covers_every_snippet():
 
 
 @pytest.mark.parametrize('snippet_id', [
-    pytest.param(s['id'], marks=pytest.mark.xfail(reason=MISSING[s['id']])) if s['id'] in MISSING else s['id']
-    for s in demo.SNIPPETS])
+    s['id'] for s in demo.SNIPPETS])
 def test_snippet_shows_what_mxnet_shows(snippet_id, ctx, tmp_cwd):
     got, _, _ = _run(snippet_id, ctx)
     want = EXPECTED['snippets'][snippet_id]
