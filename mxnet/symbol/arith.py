@@ -48,6 +48,7 @@ def install():
     Symbol.__div__ = Symbol.__truediv__
     Symbol.__rdiv__ = Symbol.__rtruediv__
     Symbol.__neg__ = lambda self: self.__mul__(-1.0)
+    Symbol.__abs__ = lambda self: _apply('abs', [self], {})
     Symbol.__hash__ = lambda self: id(self)
 
     def _inplace(key):
