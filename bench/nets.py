@@ -1,52 +1,28 @@
 """The benchmark networks (as in ../shared/bench/bench_core.py), as MXNet symbols and as torch modules."""
+import importlib.util
+import os
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# the symbol builders of the training fixtures, at the benchmark's sizes
+_spec = importlib.util.spec_from_file_location('_fixture_nets', os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'fixtures', 'training', 'nets.py'))
+_fixture_nets = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_fixture_nets)
+
 
 def mlp_sym(mx):
-    d = mx.sym.Variable('data')
-    x = mx.sym.FullyConnected(d, name='fc1', num_hidden=64)
-    x = mx.sym.Activation(x, act_type='relu')
-    x = mx.sym.FullyConnected(x, name='fc2', num_hidden=10)
-    return mx.sym.SoftmaxOutput(x, name='softmax')
+    return _fixture_nets.mlp(mx)
 
 
 def lenet_sym(mx):
-    d = mx.sym.Variable('data')
-    x = mx.sym.Convolution(d, kernel=(5, 5), num_filter=20)
-    x = mx.sym.Activation(x, act_type='tanh')
-    x = mx.sym.Pooling(x, pool_type='max', kernel=(2, 2), stride=(2, 2))
-    x = mx.sym.Convolution(x, kernel=(5, 5), num_filter=50)
-    x = mx.sym.Activation(x, act_type='tanh')
-    x = mx.sym.Pooling(x, pool_type='max', kernel=(2, 2), stride=(2, 2))
-    x = mx.sym.Flatten(x)
-    x = mx.sym.FullyConnected(x, num_hidden=500)
-    x = mx.sym.Activation(x, act_type='tanh')
-    x = mx.sym.FullyConnected(x, num_hidden=10)
-    return mx.sym.SoftmaxOutput(x, name='softmax')
+    return _fixture_nets.lenet(mx, filters=(20, 50), hidden=500)
 
 
 def resnet_sym(mx):
-    def conv_bn(x, nf, stride, name):
-        x = mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), stride=stride, num_filter=nf, no_bias=True,
-                               name=name + '_conv')
-        x = mx.sym.BatchNorm(x, fix_gamma=False, name=name + '_bn')
-        return mx.sym.Activation(x, act_type='relu')
-
-    def block(x, nf, stride, name):
-        y = conv_bn(x, nf, stride, name + 'a')
-        y = mx.sym.Convolution(y, kernel=(3, 3), pad=(1, 1), num_filter=nf, no_bias=True, name=name + 'b_conv')
-        y = mx.sym.BatchNorm(y, fix_gamma=False, name=name + 'b_bn')
-        sc = x if stride == (1, 1) else mx.sym.Convolution(x, kernel=(1, 1), stride=stride, num_filter=nf,
-                                                            no_bias=True, name=name + 'sc')
-        return mx.sym.Activation(y + sc, act_type='relu')
-    x = conv_bn(mx.sym.Variable('data'), 16, (1, 1), 'stem')
-    for i, (nf, st) in enumerate([(16, (1, 1)), (32, (2, 2)), (64, (2, 2))]):
-        x = block(x, nf, st, 'b%d' % i)
-    x = mx.sym.Pooling(x, global_pool=True, pool_type='avg', kernel=(8, 8))
-    x = mx.sym.FullyConnected(mx.sym.Flatten(x), num_hidden=10)
-    return mx.sym.SoftmaxOutput(x, name='softmax')
+    return _fixture_nets.resnet(mx, stem=16, stages=((16, (1, 1)), (32, (2, 2)), (64, (2, 2))))
 
 
 def mlp_torch():

@@ -214,6 +214,16 @@ def defop(name, **kw):
     return wrap
 
 
+def install_methods(cls, namespace):
+    """Make each op declared with ``method=`` a method of ``cls`` (NDArray, Symbol): the generated front-end
+    function from ``namespace`` is attached as is, so ``x.sum(axis=1)`` binds ``x`` as the first input."""
+    for name, op in _OPS.items():
+        if op.method and name == op.name:
+            mname = op.method if isinstance(op.method, str) else name
+            if not hasattr(cls, mname):
+                setattr(cls, mname, namespace[name])
+
+
 def get(name):
     """The OpDef registered as ``name``; MXNetError if none."""
     try:

@@ -15,27 +15,7 @@ _arith.install()
 _generate(globals())
 
 
-def _method(fn):
-    if type(fn) is type(_method):  # a Python function binds ``self`` as its first input: no wrapper needed
-        return fn
-
-    def method(self, *args, **kwargs):
-        return fn(self, *args, **kwargs)
-    method.__name__ = fn.__name__
-    method.__doc__ = fn.__doc__
-    return method
-
-
-def _install_methods(ns):
-    """Operators declared with ``method=`` also become NDArray methods (``x.sum(axis=1)``)."""
-    for name, op in _registry.all_ops().items():
-        if op.method and name == op.name:
-            mname = op.method if isinstance(op.method, str) else name
-            if not hasattr(NDArray, mname):
-                setattr(NDArray, mname, _method(ns[name]))
-
-
-_install_methods(globals())
+_registry.install_methods(NDArray, globals())
 
 from .. import autograd as _autograd  # noqa: E402
 _autograd.install()

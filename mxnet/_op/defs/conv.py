@@ -193,7 +193,9 @@ def _pool(p, data):
     if p.pool_type == 'max':
         low = torch.finfo(x.dtype).min if x.dtype.is_floating_point else torch.iinfo(x.dtype).min
         fn = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[len(kernel) - 1]
-        return _from_cf(p, fn(_pad_spatial(x, left, right, low), kernel, stride)[crop])
+        res = fn(_pad_spatial(x, left, right, low), kernel, stride)
+        # a crop that keeps everything would still cost a slice (and its backward) per call
+        return _from_cf(p, res if tuple(res.shape[2:]) == out else res[crop])
     if p.pool_type == 'lp':
         pv = p.p_value if p.p_value is not None else 2
         s = _sum_pool(_pad_spatial(x ** pv, left, right, 0), kernel, stride)[crop]

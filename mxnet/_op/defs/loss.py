@@ -31,8 +31,16 @@ class _LossOutput(torch.autograd.Function):
         return g, lg, None, None
 
 
+try:  # torch's C entry point, without Function.apply's Python-side argument handling (runs once a batch)
+    _fast_apply = torch._C._FunctionBase.__dict__['apply'].__get__(None, _LossOutput)
+except (AttributeError, KeyError):  # pragma: no cover -- other torch versions
+    _fast_apply = None
+
+
 def loss_output(data, label, forward, gradient):
     """``forward(data)``, whose gradient with respect to data is ``gradient(data, out, label, head_grad)``."""
+    if _fast_apply is not None and not torch._C._are_functorch_transforms_active():
+        return _fast_apply(data, label, forward, gradient)
     return _LossOutput.apply(data, label, forward, gradient)
 
 
@@ -74,7 +82,8 @@ def _softmax_rows(p, x):
 
 
 def _softmax_output(p, data, label):
-    _check_label('SoftmaxOutput', _softmax_out_shapes(p, tuple(data.shape))['label'], label)
+    if p.multi_output or label.shape != data.shape[:-1]:
+        _check_label('SoftmaxOutput', _softmax_out_shapes(p, tuple(data.shape))['label'], label)
 
     def forward(x):
         return _softmax_rows(p, x)[0]
