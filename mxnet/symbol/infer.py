@@ -71,31 +71,32 @@ def _infer_node(n, kind, values):
     if len(new_ins) == n_args and len(entries) > n_args:
         new_ins += list(auxs)
     changed = False
-    names = None
     for k, ((src, i), v) in enumerate(zip(entries, new_ins)):
-        if v is None:
-            continue
-        v = tuple(v) if kind == 'shape' else v
-        old = values.get((id(src), i))
-        if old is None:
-            values[(id(src), i)] = v
-            changed = True
-        elif old != v:
-            if names is None:
-                names = n.op.input_names(p, len(entries)) + n.op.aux_names(p)
-            raise MXNetError('Error in operator %s: %s inconsistent, Provided = %s, inferred %s=%s (input %s)'
-                             % (n.name, 'Shape' if kind == 'shape' else 'Type', _fmt(kind, old, True),
-                                'shape' if kind == 'shape' else 'type', _fmt(kind, v),
-                                names[k] if k < len(names) else k))
+        changed |= _assign(values, (id(src), i), v, kind, lambda old, v, k=k: MXNetError(
+            'Error in operator %s: %s inconsistent, Provided = %s, inferred %s=%s (input %s)'
+            % (n.name, 'Shape' if kind == 'shape' else 'Type', _fmt(kind, old, True),
+               'shape' if kind == 'shape' else 'type', _fmt(kind, v), _input_name(n, p, k))))
     for j, v in enumerate(outs):
-        if v is None:
-            continue
-        v = tuple(v) if kind == 'shape' else v
-        old = values.get((id(n), j))
-        if old is None:
-            values[(id(n), j)] = v
-            changed = True
-        elif old != v:
-            raise MXNetError('Error in operator %s: output %d %s inconsistent: %s vs %s'
-                             % (n.name, j, kind, _fmt(kind, old), _fmt(kind, v)))
+        changed |= _assign(values, (id(n), j), v, kind, lambda old, v, j=j: MXNetError(
+            'Error in operator %s: output %d %s inconsistent: %s vs %s'
+            % (n.name, j, kind, _fmt(kind, old), _fmt(kind, v))))
     return changed
+
+
+def _input_name(n, p, k):
+    names = n.op.input_names(p, len(n.inputs)) + n.op.aux_names(p)
+    return names[k] if k < len(names) else k
+
+
+def _assign(values, key, v, kind, error):
+    """Record value ``v`` of graph entry ``key``; True if it was unknown, ``error(old, v)`` if it disagrees."""
+    if v is None:
+        return False
+    v = tuple(v) if kind == 'shape' else v
+    old = values.get(key)
+    if old is None:
+        values[key] = v
+        return True
+    if old != v:
+        raise error(old, v)
+    return False
