@@ -21,6 +21,12 @@ def _start_warmup():
     t.start()
     # a thread still inside torch's C++ initialisation at interpreter shutdown aborts the process
     atexit.register(t.join)
+    return t
 
 
-_start_warmup()
+_warmup = _start_warmup()
+
+
+def wait_ready():
+    """Block until the background warm-up is done (benchmarks call this before timing)."""
+    _warmup.join()
