@@ -130,6 +130,7 @@ class Executor:
         self._grad_req = ['write' if r == 'inplace' else r for r in reqs]
         self._grad_req = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
         self._grad_idx = [i for i, r in enumerate(self._grad_req) if r != 'null']
+        self._leaf_cache = {}
         # MXNet keeps a given gradient array under grad_req 'null' (untouched) and lists absent ones as None
         self.grad_arrays = grads
         self.arg_dict = dict(zip(arg_names, self.arg_arrays))
@@ -217,13 +218,23 @@ class Executor:
         aux = [a._data for a in self.aux_arrays]
         if is_train and self._grad_idx:
             leaves = []
+            cache = self._leaf_cache
             for i in self._grad_idx:
                 t = args[i]
-                if t.is_floating_point():
-                    t = args[i] = t.detach().requires_grad_(True)
-                    leaves.append((i, t))
-            with torch.enable_grad():
+                hit = cache.get(i)
+                if hit is not None and hit[0] is t:
+                    args[i] = hit[1]
+                    leaves.append((i, hit[1]))
+                elif t.is_floating_point():
+                    # a grad-requiring alias of the array (same storage), kept while the array keeps its tensor
+                    leaf = args[i] = t.detach().requires_grad_(True)
+                    cache[i] = (t, leaf)
+                    leaves.append((i, leaf))
+            if torch.is_grad_enabled():
                 heads = self._plan.run(args, aux, True, self._monitor, self._monitor_all)
+            else:
+                with torch.enable_grad():
+                    heads = self._plan.run(args, aux, True, self._monitor, self._monitor_all)
             self._leaves = leaves
             self._heads = heads
         else:

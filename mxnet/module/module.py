@@ -380,6 +380,16 @@ class Module(BaseModule):
             self._kvstore.update(group.param_names, group.param_arrays, group.grad_arrays)
             return
         num_device = len(self._context)
+        if num_device == 1:
+            idx, grads, weights = [], [], []
+            for i, (ws, gs) in enumerate(zip(group.param_arrays, group.grad_arrays)):
+                if gs[0] is not None:
+                    idx.append(i)
+                    grads.append(gs[0])
+                    weights.append(ws[0])
+            if idx:
+                self._updater(idx, grads, weights)
+            return
         if num_device > 1:
             for grads in group.grad_arrays:
                 if grads[0] is None:

@@ -92,12 +92,15 @@ def _softmax_output(p, data, label):
         # the rows of the saved forward output are the softmax rows (no recomputation)
         if p.multi_output:
             prob = out.movedim(1, -1).reshape(-1, x.shape[1])
+        elif out.dim() == 2:
+            prob = out
         else:
             prob = out.reshape(-1, out.shape[-1] if p.preserve_shape else math.prod(x.shape[1:]))
         k = prob.shape[1]
         n_label = lab.numel()
         # MXNet reads the label flattened, in order: with plain N-d data only the first N entries are used
-        lab = lab.reshape(-1)
+        if lab.dim() != 1:
+            lab = lab.reshape(-1)
         if n_label != prob.shape[0]:
             lab = lab[:prob.shape[0]]
         idx = lab.to(torch.int64).clamp(0, k - 1)
