@@ -36,7 +36,9 @@ def timeit(fn, reps):
 
 
 def bench_pair(sym, model, shape, reps):
-    ex = sym.simple_bind(CTX, data=shape, softmax_label=(shape[0],))
+    # parameter gradients only, as the torch side computes (no gradient for the data or the labels)
+    req = {n: ('null' if n in ('data', 'softmax_label') else 'write') for n in sym.list_arguments()}
+    ex = sym.simple_bind(CTX, grad_req=req, data=shape, softmax_label=(shape[0],))
     rs = np.random.RandomState(0)
     for k, v in ex.arg_dict.items():
         if k not in ('data', 'softmax_label'):
@@ -55,15 +57,16 @@ def bench_pair(sym, model, shape, reps):
     def theirs():
         model.zero_grad(set_to_none=True)
         F.cross_entropy(model(x), y).backward()
-    t_ours, t_torch = timeit(ours, reps), timeit(theirs, reps)
-    return t_ours, t_torch
+    # alternate the two and keep the best round of each, so load from other processes hurts both alike
+    rounds = [(timeit(ours, reps), timeit(theirs, reps)) for _ in range(2 if QUICK else 5)]
+    return min(r[0] for r in rounds), min(r[1] for r in rounds)
 
 
 def main():
     res = {}
     for name, sym, model, shape, reps in [
-            ('lenet_b64', nets.lenet_sym(mx), nets.lenet_torch(), (64, 1, 28, 28), 5 if QUICK else 40),
-            ('resnet_b32', nets.resnet_sym(mx), nets.resnet_torch(), (32, 3, 32, 32), 3 if QUICK else 20)]:
+            ('lenet_b64', nets.lenet_sym(mx), nets.lenet_torch(), (64, 1, 28, 28), 5 if QUICK else 20),
+            ('resnet_b32', nets.resnet_sym(mx), nets.resnet_torch(), (32, 3, 32, 32), 3 if QUICK else 10)]:
         a, b = bench_pair(sym, model, shape, reps)
         res[name] = {'ours_ms': round(a * 1e3, 3), 'torch_ms': round(b * 1e3, 3),
                      'speed_ratio': round(b / a, 3)}
