@@ -6,7 +6,7 @@ from .registry import OpDef, register, defop, get, all_ops  # noqa: F401
 
 def _warm_meta():
     # The first operator run on torch's meta device (default shape inference) loads torch's meta kernels,
-    # which takes seconds; do it in the background while the user's script starts.
+    # which takes seconds.
     import torch
     try:
         torch.empty(1, device='meta').relu()
@@ -14,19 +14,23 @@ def _warm_meta():
         pass
 
 
-def _start_warmup():
-    import atexit
-    import threading
-    t = threading.Thread(target=_warm_meta, name='mxnet-meta-warmup', daemon=True)
-    t.start()
-    # a thread still inside torch's C++ initialisation at interpreter shutdown aborts the process
-    atexit.register(t.join)
-    return t
+_warmup = None
 
 
-_warmup = _start_warmup()
+def start_warmup():
+    """Load torch's meta kernels in a background thread (once). Called when the first Symbol is made, so that
+    graph building overlaps the seconds this takes and NDArray-only programs never pay for it."""
+    global _warmup
+    if _warmup is None:
+        import atexit
+        import threading
+        _warmup = threading.Thread(target=_warm_meta, name='mxnet-meta-warmup', daemon=True)
+        _warmup.start()
+        # a thread still inside torch's C++ initialisation at interpreter shutdown aborts the process
+        atexit.register(_warmup.join)
 
 
 def wait_ready():
     """Block until the background warm-up is done (benchmarks call this before timing)."""
+    start_warmup()
     _warmup.join()
