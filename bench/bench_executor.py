@@ -13,8 +13,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
 
-mx._op.wait_ready()
-
 QUICK = '--quick' in sys.argv
 CTX = mx.gpu(0) if '--ctx' in sys.argv and sys.argv[sys.argv.index('--ctx') + 1].startswith('gpu') else mx.cpu()
 

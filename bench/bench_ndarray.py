@@ -106,7 +106,6 @@ def measure(which, ctx_name, quick):
             work, sync = _torch_workloads(torch, ctx_name, tmpdir)
         else:
             import mxnet as mx
-            getattr(getattr(mx, '_op', None), 'wait_ready', lambda: None)()  # ours warms up in background
             work, sync = _mx_workloads(mx, np, ctx_name, tmpdir)
         return {name: _time(work[name], sync, CASES[name][2 if quick else 1], repeats) for name in CASES}
 

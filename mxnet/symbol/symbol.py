@@ -8,7 +8,6 @@ import copy as _copy
 import numpy as np
 
 from ..base import MXNetError, numeric_types
-from .. import _op
 from .. import _dtype
 from .. import name as _name
 from .. import attribute as _attribute
@@ -369,7 +368,6 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
     initializer (stored as ``__shape__``, ``__dtype__``, ``__lr_mult__``, ``__wd_mult__``, ``__init__``)."""
     if not isinstance(name, str):
         raise TypeError('Expect a string for variable `name`')
-    _op.start_warmup()
     attrs = _attribute.current().get(attr)
     attrs = {('__%s__' % k if k in HIDDEN_KEYS else k): v for k, v in attrs.items()}
     if shape is not None:

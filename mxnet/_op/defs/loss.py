@@ -13,6 +13,11 @@ from ..params import Float, Bool, Enum
 from .nn import fmt, register_weighted
 
 
+def _as_data(p, shapes):
+    """Loss outputs have the data's shape."""
+    return [shapes[0]]
+
+
 class _LossOutput(torch.autograd.Function):
     @staticmethod
     def forward(ctx, data, label, forward, gradient):
@@ -133,6 +138,7 @@ def _softmax_output(p, data, label):
 
 register_weighted(
     'SoftmaxOutput', _softmax_output, _softmax_out_shapes, inputs=('data', 'label'), aliases=('Softmax',),
+    out_shapes=_as_data,
     params={'grad_scale': Float(1.0), 'ignore_label': Float(-1.0), 'multi_output': Bool(False),
             'use_ignore': Bool(False), 'preserve_shape': Bool(False),
             'normalization': Enum(('batch', 'null', 'valid'), 'null'), 'out_grad': Bool(False),
@@ -159,8 +165,9 @@ def _regression(name, fwd, rule):
         return loss_output(data, label, fwd, gradient)
 
     op = register_weighted(name, compute, _same_as_data, inputs=('data', 'label'),
-                           params={'grad_scale': Float(1.0)}, doc='Forward: %s. Gradient: %s * grad_scale / (outputs per sample).'
-                          % ('sigmoid(data)' if fwd is torch.sigmoid else 'data', rule.__doc__))
+                           params={'grad_scale': Float(1.0)},
+                           doc='Forward: %s. Gradient: %s * grad_scale / (outputs per sample).'
+                           % ('sigmoid(data)' if fwd is torch.sigmoid else 'data', rule.__doc__))
     op._infer_shape = _regression_shapes(name)
 
 
@@ -218,7 +225,7 @@ def _svm(p, data, label):
     return loss_output(data, label, _identity, gradient)
 
 
-register_weighted('SVMOutput', _svm, lambda p, d: {'label': (d[0],)}, inputs=('data', 'label'),
+register_weighted('SVMOutput', _svm, lambda p, d: {'label': (d[0],)}, inputs=('data', 'label'), out_shapes=_as_data,
                   params={'margin': Float(1.0), 'regularization_coefficient': Float(1.0), 'use_linear': Bool(False)},
                   doc='Forward: identity. Gradient: the hinge loss\'s (L1-SVM with use_linear, else L2-SVM) for '
                       'class scores ``data`` and integer ``label``.')
@@ -233,7 +240,7 @@ def _makeloss(p, data):
     return loss_output(data, None, _identity, gradient)
 
 
-register_weighted('MakeLoss', _makeloss, lambda p, d: {},
+register_weighted('MakeLoss', _makeloss, lambda p, d: {}, out_shapes=_as_data,
                   params={'grad_scale': Float(1.0), 'valid_thresh': Float(0.0),
                           'normalization': Enum(('batch', 'null', 'valid'), 'null')},
                   doc='Forward: identity. Gradient: grad_scale divided by 1 (null), the batch size (batch) or '

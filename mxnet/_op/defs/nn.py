@@ -35,9 +35,10 @@ def check_inputs(op, want, **tensors):
             expect(op, n, t.shape, want.get(n))
 
 
-def register_weighted(name, compute, expected, **kw):
+def register_weighted(name, compute, expected, out_shapes=None, **kw):
     """Register an op whose shape inference fills in every input after ``data`` from ``expected(p, dshape)``
-    (``{input name: shape}``), checks the provided ones, then runs the compute on meta tensors."""
+    (``{input name: shape}``), checks the provided ones, then gives the output shapes by ``out_shapes(p,
+    in_shapes)`` or, without it, by running the compute on meta tensors."""
     op = OpDef(name, compute, **kw)
 
     def infer(p, shapes):
@@ -57,6 +58,8 @@ def register_weighted(name, compute, expected, **kw):
         aux = shapes[len(shapes) - n_aux:] if n_aux else []
         if any(s is None for s in shapes):
             return shapes, [None] * n_out, aux
+        if out_shapes is not None:
+            return shapes, out_shapes(p, shapes), aux
         outs = op.run_meta(p, shapes)
         return shapes, [tuple(o.shape) for o in outs], aux
 
@@ -92,6 +95,7 @@ def _fc(p, data, weight, bias=None):
 
 
 register_weighted('FullyConnected', _fc, _fc_shapes,
+                  out_shapes=lambda p, s: [(s[0][0], p.num_hidden) if p.flatten else s[0][:-1] + (p.num_hidden,)],
                   inputs=lambda p: ('data', 'weight') if p.no_bias else ('data', 'weight', 'bias'),
                   params={'num_hidden': Int(low=1), 'no_bias': Bool(False), 'flatten': Bool(True)},
                   doc='``data @ weight.T + bias``; with ``flatten`` the data is first reshaped to '
