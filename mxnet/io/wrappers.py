@@ -7,7 +7,24 @@ from .base import DataDesc, DataBatch, DataIter
 __all__ = ['ResizeIter', 'PrefetchingIter']
 
 
-class ResizeIter(DataIter):
+class _FromCurrentBatch(DataIter):
+    """Iterators whose getdata/getlabel/getindex/getpad read the batch they last produced."""
+    current_batch = None
+
+    def getdata(self):
+        return self.current_batch.data
+
+    def getlabel(self):
+        return self.current_batch.label
+
+    def getindex(self):
+        return self.current_batch.index
+
+    def getpad(self):
+        return self.current_batch.pad
+
+
+class ResizeIter(_FromCurrentBatch):
     """Makes an epoch of ``data_iter`` exactly ``size`` batches: restarts the inner iterator when it runs
     out, and stops early when it has more. ``reset()`` resets the inner iterator only if ``reset_internal``
     (otherwise the next epoch continues where the last stopped)."""
@@ -41,18 +58,6 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
-
 
 def _renamed(descs, mapping):
     if mapping is None:
@@ -64,7 +69,7 @@ def _renamed(descs, mapping):
     return out
 
 
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_FromCurrentBatch):
     """Reads the next batch of each of ``iters`` in a background thread while the current one is used, and
     joins them: a batch holds the data (and labels) of every iterator, in order. ``rename_data`` /
     ``rename_label`` (one {old: new} dict per iterator) rename the descriptions. The iterators must yield
@@ -106,6 +111,8 @@ class PrefetchingIter(DataIter):
                 self.next_batch[i] = e
             self.data_taken[i].clear()
             self.data_ready[i].set()
+            if not self.started:  # close() may have set data_taken while this batch was read: don't wait again
+                break
 
     def close(self):
         """Stop the background threads."""
@@ -167,14 +174,3 @@ class PrefetchingIter(DataIter):
             return self.current_batch
         raise StopIteration
 
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
