@@ -1,6 +1,7 @@
 """BaseModule: the training/prediction loops shared by every module (``fit``, ``score``, ``predict``)."""
 import logging
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -99,16 +100,8 @@ class BaseModule:
             return self.get_outputs()[0]
         if not isinstance(eval_data, DataIter):
             raise ValueError('eval_data must be of type NDArray or DataIter')
-        if reset:
-            eval_data.reset()
-        output_list = []
-        for nbatch, eval_batch in enumerate(eval_data):
-            if num_batch is not None and nbatch == num_batch:
-                break
-            self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
-            self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
-            output_list.append([wrap(out._data[0:out.shape[0] - pad].clone()) for out in self.get_outputs()])
+        output_list = [[wrap(out._data.clone()) for out in outputs] for outputs, _, _ in
+                       self.iter_predict(eval_data, num_batch, reset, sparse_row_id_fn)]
         if not output_list:
             return output_list
         if merge_batches:
@@ -204,8 +197,19 @@ class BaseModule:
         raise NotImplementedError()
 
     def set_params(self, arg_params, aux_params, allow_missing=False, force_init=True, allow_extra=False):
-        self.init_params(initializer=None, arg_params=arg_params, aux_params=aux_params,
-                         allow_missing=allow_missing, force_init=force_init, allow_extra=allow_extra)
+        """Give the parameters these values: through init_params, or, with ``allow_missing``, by copying the
+        given ones only (a module that can do that provides ``_copy_params``)."""
+        if not allow_missing or not hasattr(self, '_copy_params'):
+            self.init_params(initializer=None, arg_params=arg_params, aux_params=aux_params,
+                             allow_missing=allow_missing, force_init=force_init, allow_extra=allow_extra)
+            return
+        if self.params_initialized and not force_init:
+            warnings.warn('Parameters already initialized and force_init=False. set_params call ignored.',
+                          stacklevel=2)
+            return
+        self._copy_params(arg_params, aux_params, force_init, allow_extra)
+        self._params_dirty = True
+        self.params_initialized = True
 
     def save_params(self, fname):
         """Save parameters as ``arg:name``/``aux:name`` arrays in MXNet's format."""
