@@ -10,8 +10,7 @@ import torch
 
 from .base import MXNetError
 
-__all__ = ['is_recording', 'is_training', 'set_recording', 'set_training', 'record', 'pause',
-           'train_mode', 'predict_mode', 'mark_variables', 'backward', 'grad', 'Function']
+# No __all__: as in MXNet, ``from mxnet.autograd import *`` also hands on NDArray and Symbol (bound at the end).
 
 _state = threading.local()
 
@@ -209,3 +208,8 @@ def install():
     NDArray.backward = backward_
     NDArray.detach = detach
     del nd
+
+
+# MXNet's autograd module exposes these; bound after install() exists, since importing ndarray runs it.
+from .ndarray.ndarray import NDArray  # noqa: E402,F401
+from .symbol import Symbol  # noqa: E402,F401

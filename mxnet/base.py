@@ -1,8 +1,11 @@
 """Errors and small shared helpers (MXNet's ``mxnet.base``)."""
 import numpy as np
 
-__all__ = ['MXNetError', 'NotImplementedForSymbol', 'string_types', 'numeric_types',
+__all__ = ['MXNetError', 'NotImplementedForSymbol', 'string_types', 'numeric_types', 'data_dir', '_as_list',
            'integer_types', 'py_str', 'mx_real_t']
+
+
+py_slice = slice  # MXNet's alias of the builtin, imported by code that indexes NDArrays
 
 
 class MXNetError(RuntimeError):
@@ -35,3 +38,55 @@ mx_real_t = np.float32
 
 def py_str(x):
     return x.decode('utf-8') if isinstance(x, bytes) else x
+
+
+def _as_list(obj):
+    """``obj`` as a list: lists and tuples become lists, anything else a one-element list."""
+    return list(obj) if isinstance(obj, (list, tuple)) else [obj]
+
+
+def data_dir_default():
+    """Where MXNet keeps downloaded data when MXNET_HOME is unset: %APPDATA%/mxnet on Windows, else ~/.mxnet."""
+    import os
+    import platform
+    if platform.system() == 'Windows':
+        return os.path.join(os.environ.get('APPDATA'), 'mxnet')
+    return os.path.join(os.path.expanduser('~'), '.mxnet')
+
+
+def data_dir():
+    """MXNet's data folder: $MXNET_HOME, or :func:`data_dir_default`."""
+    import os
+    return os.getenv('MXNET_HOME', data_dir_default())
+
+
+def c_str(string):
+    """A C string (bytes) for ``string``, as MXNet's ctypes helpers make."""
+    import ctypes
+    return ctypes.c_char_p(string.encode('utf-8'))
+
+
+def c_str_array(strings):
+    import ctypes
+    arr = (ctypes.c_char_p * len(strings))()
+    arr[:] = [s.encode('utf-8') for s in strings]
+    return arr
+
+
+# Handles are opaque pointers in MXNet's C API; here they only exist so that code naming them imports.
+import ctypes as _ctypes  # noqa: E402
+NDArrayHandle = _ctypes.c_void_p
+SymbolHandle = _ctypes.c_void_p
+ExecutorHandle = _ctypes.c_void_p
+CachedOpHandle = _ctypes.c_void_p
+KVStoreHandle = _ctypes.c_void_p
+DataIterHandle = _ctypes.c_void_p
+mx_uint = _ctypes.c_uint
+mx_int = _ctypes.c_int
+mx_float = _ctypes.c_float
+del _ctypes
+
+_NP_OP_PREFIX = '_np_'
+_NP_OP_SUBMODULE_LIST = ['_random_', '_linalg_']
+_NP_EXT_OP_PREFIX = '_npx_'
+_NP_INTERNAL_OP_PREFIX = '_npi_'

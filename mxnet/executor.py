@@ -68,6 +68,23 @@ class _Plan:
                 self.steps.append((i, n, n.params, [(index[id(s)], k) for s, k in n.inputs]))
         self.heads = [(index[id(n)], k) for n, k in symbol._outputs]
         self.arg_names, self.aux_names = arg_names, aux_names
+        self._nodes = nodes
+
+    def fill_partial_shapes(self, shapes):
+        """Creation ops declared with unknown (0) dims (an RNN's begin_state zeros) take the shapes that
+        inference gives them for these argument/aux ``shapes``; those it cannot decide stay as declared."""
+        todo = [k for k, (_, node, p, refs) in enumerate(self.steps)
+                if not refs and 0 in (getattr(p, 'shape', None) or ())]
+        if not todo:
+            return
+        from .symbol.infer import infer_graph
+        from ._op.registry import Attrs
+        values = infer_graph(self._nodes, None, 'shape', shapes)
+        for k in todo:
+            i, node, p, refs = self.steps[k]
+            s = values.get((id(node), 0))
+            if s is not None:
+                self.steps[k] = (i, node, Attrs(dict(vars(p), shape=tuple(s))), refs)
 
     def run(self, arg_tensors, aux_tensors, is_train, monitor=None, monitor_all=False):
         """Evaluate every step; ``monitor(name, NDArray)`` sees each node output as ``<node>_<output>`` (with
@@ -136,6 +153,9 @@ class Executor:
         self.arg_dict = dict(zip(arg_names, self.arg_arrays))
         self.grad_dict = dict(zip(arg_names, self.grad_arrays))
         self.aux_dict = dict(zip(aux_names, self.aux_arrays))
+        shapes = {n: a.shape for n, a in self.arg_dict.items()}
+        shapes.update((n, a.shape) for n, a in self.aux_dict.items())
+        self._plan.fill_partial_shapes(shapes)
         self.outputs = self._alloc_outputs()
         self._heads = None
         self._leaves = None

@@ -779,3 +779,96 @@ def check_consistency(sym, ctx_list, scale=1.0, grad_req='write', arg_params=Non
             if i != gt_idx:
                 check(i, list(zip(out_names, exe.outputs)) + list(zip(arg_names, exe.grad_arrays)), gt_idx)
     return gt
+
+
+# ---- statistical checks of samplers ----------------------------------------------------------------------
+def gen_buckets_probs_with_ppf(ppf, nbuckets):
+    """``nbuckets`` equal-probability buckets ``(low, high)`` cut by the percent-point function ``ppf``,
+    and their probabilities (each ``1 / nbuckets``)."""
+    probs = [1.0 / nbuckets for _ in range(nbuckets)]
+    edges = [ppf(i / float(nbuckets)) for i in range(nbuckets + 1)]
+    return list(zip(edges[:-1], edges[1:])), probs
+
+
+def chi_square_check(generator, buckets, probs, nsamples=1000000):
+    """Pearson's chi-square test of ``generator(nsamples)`` against bucket probabilities.
+
+    ``buckets`` is a list of ``(low, high)`` intervals (continuous) or of values (discrete).
+    Returns ``(p_value, observed_frequencies, expected_frequencies)``.
+    """
+    import scipy.stats as ss
+    if not buckets:
+        raise ValueError('chi_square_check: buckets must not be empty')
+    continuous = isinstance(buckets[0], (list, tuple))
+    expected = (np.asarray(probs, dtype=np.float64) * nsamples)
+    samples = np.asarray(_np(generator(nsamples))).reshape(-1)
+    assert samples.size == nsamples, 'chi_square_check: the generator returned %d samples, not %d' % (
+        samples.size, nsamples)
+    if continuous:
+        observed = np.array([np.count_nonzero((samples >= lo) & (samples < hi)) for lo, hi in buckets],
+                            dtype=np.float64)
+    else:
+        observed = np.array([np.count_nonzero(samples == v) for v in buckets], dtype=np.float64)
+    _, p = ss.chisquare(f_obs=observed, f_exp=expected * observed.sum() / expected.sum())
+    return p, observed, expected
+
+
+def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, success_rate=0.2, alpha=0.05):
+    """Run :func:`chi_square_check` ``nrepeat`` times; AssertionError unless at least ``success_rate`` of the
+    runs accept the null hypothesis at level ``alpha``. Returns the list of p-values."""
+    pvalues = [chi_square_check(generator, buckets, probs, nsamples)[0] for _ in range(nrepeat)]
+    success = float(np.count_nonzero(np.asarray(pvalues) > alpha)) / nrepeat
+    if success < success_rate:
+        raise AssertionError('Generator test fails, Chi-square p=%s, obs_freq=..., expected_freq=..., '
+                             'success rate %g < %g' % (pvalues, success, success_rate))
+    return pvalues
+
+
+def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ='whole', **kwargs):
+    """Seconds per iteration of ``sym`` bound with random (or ``location``) inputs: ``typ='whole'`` times
+    forward+backward, ``'forward'`` forward only."""
+    import time
+    from .ndarray import array
+    ctx = ctx or default_context()
+    grad_req = grad_req or 'write'
+    if location is None:
+        exe = sym.simple_bind(grad_req=grad_req, ctx=ctx, **kwargs)
+        location = {k: np.random.normal(size=a.shape, scale=1.0) for k, a in exe.arg_dict.items()}
+    else:
+        assert isinstance(location, dict), 'check_speed: location must be a dict of name -> array'
+        exe = sym.simple_bind(grad_req=grad_req, ctx=ctx, **{k: v.shape for k, v in location.items()})
+    for name, value in location.items():
+        exe.arg_dict[name][:] = array(value, ctx=ctx)
+    if typ == 'whole':
+        def step():
+            exe.forward(is_train=True)
+            exe.backward(out_grads=[o.ones_like() if hasattr(o, 'ones_like') else o for o in exe.outputs])
+    elif typ == 'forward':
+        def step():
+            exe.forward(is_train=False)
+    else:
+        raise ValueError('check_speed: typ can only be "whole" or "forward", got %r' % typ)
+    step()
+    for o in exe.outputs:
+        o.wait_to_read()
+    tic = time.time()
+    for _ in range(N):
+        step()
+    for o in exe.outputs:
+        o.wait_to_read()
+    return (time.time() - tic) / N
+
+
+# MXNet's test_utils has no __all__: ``from mxnet.test_utils import *`` hands on every public name, the modules
+# it imports (np, mx, rnd, ...) included, and MXNet's own tests rely on that.
+import numpy.random as rnd  # noqa: E402,F401
+import mxnet as mx  # noqa: E402,F401
+from .util import use_np, use_np_shape, use_np_default_dtype, getenv, setenv  # noqa: E402,F401
+from .runtime import Features  # noqa: E402,F401
+from .ndarray import array, NDArray  # noqa: E402,F401
+from .symbol import Symbol  # noqa: E402,F401
+try:
+    import scipy.stats as ss  # noqa: E402,F401
+except ImportError:  # pragma: no cover
+    ss = None
+del __all__

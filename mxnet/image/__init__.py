@@ -1,48 +1,20 @@
-"""``mx.image``: image decoding and resizing helpers (the subset the data iterators need)."""
-import numpy as np
+"""``mx.image`` (also ``mx.img``): image decoding, resizing, cropping, augmenters and image iterators.
 
-from ..base import MXNetError
-from .. import ndarray as nd
-from . import codec
+``mx.image.image`` holds the single-image functions, ``augment`` the classification augmenters,
+``image_iter`` :class:`ImageIter` and ``detection`` (also ``mx.image.det``) the detection pipeline.
+"""
+from . import codec  # noqa: F401
+from . import image  # noqa: F401
+from .image import *  # noqa: F401,F403
+from . import augment  # noqa: F401
+from .augment import *  # noqa: F401,F403
+from . import image_iter  # noqa: F401
+from .image_iter import ImageIter  # noqa: F401
+from . import detection  # noqa: F401
+from . import detection as det  # noqa: F401
+from .detection import *  # noqa: F401,F403
 
-__all__ = ['imdecode', 'imresize']
-
-
-def _as_bytes(buf):
-    if isinstance(buf, nd.NDArray):
-        return buf.asnumpy().astype(np.uint8).tobytes()
-    if isinstance(buf, np.ndarray):
-        return buf.astype(np.uint8).tobytes()
-    if isinstance(buf, (bytes, bytearray, memoryview)):
-        return bytes(buf)
-    raise TypeError('imdecode: buf must be bytes, bytearray or a uint8 array, got %s' % type(buf).__name__)
-
-
-def imdecode(buf, flag=1, to_rgb=1, out=None):
-    """Decode an encoded image into an ``HxWxC`` uint8 NDArray.
-
-    ``flag`` 1 gives 3 channels, 0 gives 1 (grayscale); ``to_rgb`` 1 returns RGB order, 0 OpenCV's BGR.
-    """
-    img = codec.decode(_as_bytes(buf), codec.IMREAD_COLOR if flag else codec.IMREAD_GRAYSCALE, bool(to_rgb))
-    if img.ndim == 2:
-        img = img[:, :, None]
-    res = nd.array(img, dtype=np.uint8)
-    if out is not None:
-        out[:] = res
-        return out
-    return res
-
-
-def imresize(src, w, h, interp=1, out=None):
-    """Resize an ``HxWxC`` uint8 image NDArray to ``h x w`` (OpenCV interpolation code ``interp``)."""
-    arr = src.asnumpy() if isinstance(src, nd.NDArray) else np.asarray(src)
-    if arr.ndim != 3:
-        raise MXNetError('imresize: expected an HxWxC image, got shape %s' % (arr.shape,))
-    res = codec.resize(arr.astype(np.uint8), int(w), int(h), int(interp))
-    if res.ndim == 2:
-        res = res[:, :, None]
-    res = nd.array(res, dtype=np.uint8)
-    if out is not None:
-        out[:] = res
-        return out
-    return res
+# MXNet keeps the augmenters and ImageIter in mx.image.image too; code reaches them there.
+for _name in augment.__all__ + ['ImageIter']:
+    setattr(image, _name, globals()[_name])
+del _name

@@ -9,7 +9,7 @@ from ..io.base import DataDesc
 from .. import ndarray as nd
 from ..ndarray.ndarray import NDArray, wrap
 
-__all__ = ['ExecutorGroup', 'split_batch', 'as_descs']
+__all__ = ['ExecutorGroup', 'DataParallelExecutorGroup', 'split_batch', 'as_descs']
 
 
 def as_descs(shapes):
@@ -212,3 +212,6 @@ def _mean_into(dst, blocks):
     else:
         acc = sum(b._data.to(dst._data.device, torch.float64) for b in blocks) / len(blocks)
         dst._data.copy_(acc)
+
+# MXNet's name for the executor group.
+DataParallelExecutorGroup = ExecutorGroup

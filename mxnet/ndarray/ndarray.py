@@ -264,3 +264,4 @@ class NDArray:
 
 
 from . import indexing as _indexing  # noqa: E402  (needs NDArray defined above)
+from ..base import py_slice  # noqa: E402,F401

@@ -128,3 +128,8 @@ exponential_like = _like('exponential')
 poisson_like = _like('poisson')
 negative_binomial_like = _like('negative_binomial')
 generalized_negative_binomial_like = _like('generalized_negative_binomial')
+
+
+# The other ``_random_*`` operators (and ones registered later) under their short names.
+from .._op import namespace as _namespace  # noqa: E402
+_namespace.attach(globals(), _namespace.SUBMODULES['random'], make_function)

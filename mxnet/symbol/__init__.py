@@ -1,13 +1,16 @@
 """``mx.sym`` / ``mx.symbol``: Symbol and the symbolic operator functions generated from the registry."""
 from .. import _op  # noqa: F401
 from .._op import registry as _registry
+from .._op import namespace as _namespace
 from .symbol import Symbol, Variable, var, Group  # noqa: F401
-from .register import generate as _generate
+from . import register as _register
 from . import arith as _arith
 from .json_io import load, load_json, fromjson  # noqa: F401
+from .creation import zeros, ones, full, arange, linspace  # noqa: F401
 
 _arith.install()
-_generate(globals())
+_namespace.attach(globals(), '', _register.make_function)
+from . import contrib, linalg, image, sparse, random, op, _internal  # noqa: E402,F401
 
 
 _registry.install_methods(Symbol, globals())

@@ -34,8 +34,80 @@ def infer_graph(nodes, heads, kind, known):
 
     ``known`` maps variable names to given values; a variable's ``__shape__``/``__dtype__`` is used otherwise.
     Inconsistent values raise MXNetError naming the operator, the input and both values.
+
+    A 0 in a creation op's ``shape`` or a variable's ``__shape__`` is an unknown dimension, as in MXNet
+    (an RNN's ``begin_state`` zeros of shape ``(0, num_hidden)``): such dims become symbolic placeholders
+    that are unified with the concrete dims they meet, and entries still holding one stay unknown.
     """
-    values = {}
+    values = _run(nodes, kind, known, {})
+    if kind != 'shape':
+        return values
+    seeds = _partial_seeds(nodes, known, values)
+    if not seeds:
+        return values
+    subst = {}
+    for _ in range(4):
+        resolved = {k: _subst(v, subst) for k, v in seeds.items()}
+        found = {}
+        values = _run(nodes, kind, known, resolved, found)
+        if not found:
+            break
+        subst.update(found)
+    return {k: v for k, v in values.items() if not any(d >= _SYM for d in v)}
+
+
+# Placeholder dims are _SYM + (i << 16): above any real dimension, apart from each other by more than a dim
+# added to them, and a product of two still fits int64.
+_SYM = 1 << 30
+_UNIFY = []  # the substitutions found by the current symbolic run ({placeholder: dim}), innermost last
+
+
+def _partial_seeds(nodes, known, values):
+    """{entry: shape with placeholders} for creation ops and variables whose shape has 0 dims."""
+    seeds = {}
+    for n in nodes:
+        if (id(n), 0) in values:
+            continue
+        if n.op is None:
+            if n.name in known:
+                continue
+            s = n.attrs.get('__shape__')
+            if not s:
+                continue
+            import ast
+            shape = tuple(ast.literal_eval(s))
+        elif not n.inputs and isinstance(getattr(n.params, 'shape', None), tuple):
+            shape = n.params.shape
+        else:
+            continue
+        if shape and 0 in shape and all(d >= 0 for d in shape):
+            seeds[(id(n), 0)] = tuple(_SYM + ((len(seeds) * 8 + i) << 16) if d == 0 else d
+                                     for i, d in enumerate(shape))
+    return seeds
+
+
+def _subst(shape, subst):
+    out = []
+    for d in shape:
+        seen = 0
+        while d in subst and seen < 64:
+            d, seen = subst[d], seen + 1
+        out.append(d)
+    return tuple(out)
+
+
+def _run(nodes, kind, known, seeds, found=None):
+    values = dict(seeds)
+    if found is not None:
+        _UNIFY.append(found)
+    try:
+        return _fixed_point(nodes, kind, known, values)
+    finally:
+        if found is not None:
+            _UNIFY.pop()
+
+
+def _fixed_point(nodes, kind, known, values):
     for n in nodes:
         if n.op is None:
             v = known.get(n.name)
@@ -62,7 +134,14 @@ def _infer_node(n, kind, values):
     n_args = n.num_args()
     try:
         if kind == 'shape':
-            new_ins, outs, auxs = n.op.infer_shape(p, ins)
+            try:
+                new_ins, outs, auxs = n.op.infer_shape(p, ins)
+            except MXNetError:
+                # a rule may reject placeholder dims: let it fill those inputs in instead, to unify them
+                if not _UNIFY or not any(v is not None and any(d >= _SYM for d in v) for v in ins):
+                    raise
+                new_ins, outs, auxs = n.op.infer_shape(
+                    p, [None if v is not None and any(d >= _SYM for d in v) else v for v in ins])
         else:
             new_ins, outs, auxs = n.op.infer_type(p, ins)
     except MXNetError as e:
@@ -98,5 +177,23 @@ def _assign(values, key, v, kind, error):
         values[key] = v
         return True
     if old != v:
+        if kind == 'shape' and _UNIFY and len(old) == len(v) and _unify(old, v):
+            merged = tuple(b if a >= _SYM else a for a, b in zip(old, v))
+            values[key] = merged
+            return merged != old
         raise error(old, v)
     return False
+
+
+def _unify(a, b):
+    """Record placeholder = dim for each differing pair of ``a`` and ``b``; False if a pair of real dims differ."""
+    found = _UNIFY[-1]
+    pairs = [(x, y) for x, y in zip(a, b) if x != y]
+    if any(x < _SYM and y < _SYM for x, y in pairs):
+        return False
+    for x, y in pairs:
+        if x >= _SYM and y < _SYM:
+            found.setdefault(x, y)
+        elif y >= _SYM and x < _SYM:
+            found.setdefault(y, x)
+    return True

@@ -74,6 +74,9 @@ def make_function(op, public_name):
     hint = public_name.lower()
 
     def fn(*args, name=None, attr=None, **kwargs):
+        hidden = [k for k in kwargs if k.startswith('__') and k.endswith('__')]
+        if hidden:  # MXNet keeps ``__layout__=...`` and the like as node attributes, not operator parameters
+            attr = dict(attr or {}, **{k: str(kwargs.pop(k)) for k in hidden})
         kw_inputs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
         params = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol) and v is not None}
         pos = []

@@ -106,7 +106,21 @@ def _where(p, condition, x, y):
     return torch.where(cond, x, y)
 
 
-register(OpDef('where', _where, inputs=('condition', 'x', 'y'), same_dtype=False,
+def _where_shape(p, shapes):
+    # x and y share one shape, which fills in the other (and a condition of x's shape) when unknown
+    cond, x, y = shapes
+    s = x if x is not None else y
+    if s is None:
+        return shapes, [None], []
+    if x is not None and y is not None and x != y:
+        raise MXNetError('where: x and y must have the same shape, got %s and %s' % (_fmt(x), _fmt(y)))
+    if cond is not None and cond != s and not (len(cond) == 1 and len(s) >= 1 and cond[0] == s[0]):
+        raise MXNetError('where: condition must have the shape of x %s or be 1-D of length %d, got shape %s'
+                         % (_fmt(s), s[0] if s else 0, _fmt(cond)))
+    return [s if cond is None else cond, s, s], [s], []
+
+
+register(OpDef('where', _where, inputs=('condition', 'x', 'y'), same_dtype=False, infer_shape=_where_shape,
                infer_type=lambda p, t: (t, [t[1] or t[2]], []),
                doc='Elements of x where condition is non-zero, else of y; a 1-D condition selects rows.'))
 
