@@ -9,6 +9,7 @@ from .util import (is_np_shape, set_np_shape, np_shape, use_np_shape, is_np_arra
 from . import runtime  # noqa: F401
 from . import engine  # noqa: F401
 from . import library  # noqa: F401
+from . import profiler  # noqa: F401
 from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa: F401
 from . import context  # noqa: F401
 from . import autograd  # noqa: F401
@@ -44,3 +45,4 @@ from . import module  # noqa: F401
 from . import module as mod  # noqa: F401
 from . import rnn  # noqa: F401
 from . import contrib  # noqa: F401
+from . import gluon  # noqa: F401

@@ -12,28 +12,51 @@ from .base import MXNetError
 
 # No __all__: as in MXNet, ``from mxnet.autograd import *`` also hands on NDArray and Symbol (bound at the end).
 
-_state = threading.local()
+class _State(threading.local):
+    """Per-thread autograd state (MXNet keeps it per thread too); the class attributes are the defaults."""
+    recording = False
+    training = False
+
+
+_state = _State()
+_grad_enabled = torch.is_grad_enabled
+_no_grad = torch.no_grad
 
 
 def is_recording():
-    return getattr(_state, 'recording', False)
+    """Whether operations on variables are being recorded for differentiation."""
+    return _state.recording
 
 
 def is_training():
     """Whether operators run in training mode (Dropout drops, BatchNorm uses batch statistics)."""
-    return getattr(_state, 'training', False)
+    return _state.training
 
 
 def set_recording(is_recording):  # noqa: F811  (MXNet's parameter name)
-    prev = getattr(_state, 'recording', False)
+    """Turn recording on or off in this thread; returns the previous state."""
+    prev = _state.recording
     _state.recording = bool(is_recording)
+    if is_recording and not _grad_enabled():  # e.g. inside pause(): torch must build the graph again
+        torch.set_grad_enabled(True)
     return prev
 
 
 def set_training(train_mode):  # noqa: F811
-    prev = getattr(_state, 'training', False)
+    """Turn training mode on or off in this thread; returns the previous state."""
+    prev = _state.training
     _state.training = bool(train_mode)
     return prev
+
+
+def unrecorded(tensors):
+    """True when an input tensor is part of a graph (a variable or a recorded result) but this thread is not
+    recording: the operation must then run untracked, as MXNet records only inside ``record()``.
+    Dispatch calls this (or the same test inlined) before computing."""
+    for t in tensors:
+        if t.requires_grad:
+            return not _state.recording and _grad_enabled()
+    return False
 
 
 class _Scope:
@@ -86,6 +109,7 @@ def _on_grad(t):
                 buf._data.add_(g)
             elif req == 'write':
                 buf._data.copy_(g)
+        t._mx_fresh = True
     t.grad = None
 
 
@@ -125,6 +149,10 @@ def _heads(heads, head_grads):
             raise MXNetError('Cannot differentiate node because it is not in a computational graph. You need to '
                              'set is_recording to true or use autograd.record() to save computational graphs '
                              'for backward.')
+        node = h._data.grad_fn
+        if node is not None and node.metadata.get('mx_released'):
+            raise MXNetError('Trying to differentiate a graph a second time, but its buffers were freed by the '
+                             'first backward: pass retain_graph=True to the first backward')
         ts.append(h._data)
         hg = head_grads[i] if head_grads is not None else None
         gs.append(torch.ones_like(h._data) if hg is None else hg._data)
@@ -135,6 +163,15 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):  # no
     """Accumulate gradients of ``heads`` into the attached gradient buffers."""
     ts, gs = _heads(heads, head_grads)
     torch.autograd.backward(ts, gs, retain_graph=retain_graph)
+    if not retain_graph:
+        _release(ts)
+
+
+def _release(ts):
+    """Mark the graphs of ``ts`` as consumed (torch notices only where a node saved tensors; MXNet always does)."""
+    for t in ts:
+        if t.grad_fn is not None:
+            t.grad_fn.metadata['mx_released'] = True
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True):  # noqa
@@ -145,6 +182,8 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     vs = [variables] if single else list(variables)
     res = torch.autograd.grad(ts, [v._data for v in vs], gs, retain_graph=retain_graph,
                               create_graph=create_graph, allow_unused=True)
+    if not (create_graph if retain_graph is None else retain_graph):
+        _release(ts)
     out = [wrap(r if r is not None else torch.zeros_like(v._data)) for r, v in zip(res, vs)]
     return out
 
@@ -188,11 +227,14 @@ class Function:
 def install():
     """NDArray methods of the autograd API: attach_grad, grad, backward, detach."""
     from .ndarray.ndarray import NDArray, wrap
+    from .ndarray import sparse
     from . import ndarray as nd
 
     def attach_grad(self, grad_req='write', stype=None):
-        """Allocate a zero gradient buffer (``self.grad``) and make this array a variable."""
-        _make_variable(self, wrap(torch.zeros_like(self._data)), grad_req)
+        """Allocate a zero gradient buffer (``self.grad``, of storage ``stype``, by default this array's) and
+        make this array a variable."""
+        g = sparse.tostype(wrap(torch.zeros_like(self._data)), stype or self.stype)
+        _make_variable(self, g, grad_req)
 
     def grad_(self):
         return getattr(self._data, '_mx_grad', None)
@@ -201,8 +243,18 @@ def install():
         backward(self, out_grad, retain_graph, train_mode)
 
     def detach(self):
-        return wrap(self._data.detach())
+        """The same values outside any autograd graph (same storage type)."""
+        return sparse.like(self, self._data.detach())
 
+    def fresh_grad(self):
+        """Whether a backward pass wrote this variable's gradient since the flag was last cleared."""
+        return getattr(self._data, '_mx_fresh', False)
+
+    def set_fresh_grad(self, value):
+        if self._data.requires_grad:
+            self._data._mx_fresh = bool(value)
+
+    NDArray._fresh_grad = property(fresh_grad, set_fresh_grad)
     NDArray.attach_grad = attach_grad
     NDArray.grad = property(grad_)
     NDArray.backward = backward_

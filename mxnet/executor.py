@@ -65,16 +65,20 @@ class _Plan:
                 else:
                     self.var_slots.append((i, 'arg', arg_names.index(n.name)))
             else:
-                self.steps.append((i, n, n.params, [(index[id(s)], k) for s, k in n.inputs]))
+                p = n.params
+                if n.op.bind_state:  # state that lives as long as this executor (Custom's CustomOp)
+                    from ._op.registry import Attrs
+                    p = Attrs(dict(vars(p), bind_state={}))
+                self.steps.append((i, n, p, [(index[id(s)], k) for s, k in n.inputs]))
         self.heads = [(index[id(n)], k) for n, k in symbol._outputs]
         self.arg_names, self.aux_names = arg_names, aux_names
         self._nodes = nodes
 
     def fill_partial_shapes(self, shapes):
-        """Creation ops declared with unknown (0) dims (an RNN's begin_state zeros) take the shapes that
+        """Creation ops declared with unknown (0 or -1) dims (an RNN's begin_state zeros) take the shapes that
         inference gives them for these argument/aux ``shapes``; those it cannot decide stay as declared."""
         todo = [k for k, (_, node, p, refs) in enumerate(self.steps)
-                if not refs and 0 in (getattr(p, 'shape', None) or ())]
+                if not refs and any(d <= 0 for d in (getattr(p, 'shape', None) or ()))]
         if not todo:
             return
         from .symbol.infer import infer_graph
@@ -86,9 +90,11 @@ class _Plan:
             if s is not None:
                 self.steps[k] = (i, node, Attrs(dict(vars(p), shape=tuple(s))), refs)
 
-    def run(self, arg_tensors, aux_tensors, is_train, monitor=None, monitor_all=False):
+    def run(self, arg_tensors, aux_tensors, is_train, monitor=None, monitor_all=False, watched=None):
         """Evaluate every step; ``monitor(name, NDArray)`` sees each node output as ``<node>_<output>`` (with
-        ``monitor_all`` first each input: a variable under its own name, then ``<node>_<input>``)."""
+        ``monitor_all`` first each input: a variable under its own name, then ``<node>_<input>``). With a
+        ``watched`` list (a recorded pass), each node on the gradient path appends ``(name, input metas,
+        gradients)``, the gradients that it passes to its inputs being filled in during backward."""
         vals = [None] * self.num_nodes
         for i, kind, pos in self.var_slots:
             vals[i] = (arg_tensors[pos] if kind == 'arg' else aux_tensors[pos],)
@@ -97,6 +103,8 @@ class _Plan:
             op = node.op
             if monitor is not None and monitor_all:
                 _report_inputs(monitor, node, ins)
+            if watched is not None:
+                ins = _watch_input_grads(node, p, ins, watched)
             try:
                 res = op.compute(p, *ins, is_train=is_train) if op.train_aware else op.compute(p, *ins)
             except MXNetError as e:
@@ -110,6 +118,23 @@ class _Plan:
         return [vals[j][k] for j, k in self.heads]
 
 
+def _watch_input_grads(node, p, ins, watched):
+    """``ins`` with each grad-requiring argument (not auxiliary state) replaced by an alias of its own, whose
+    gradient -- this node's share of the input's gradient, an output of MXNet's backward node -- is kept."""
+    n = len(ins) - len(node.op.aux_names(p))
+    if not any(t.requires_grad for t in ins[:n]):
+        return ins
+    grads = [None] * n
+    out = list(ins)
+    for k in range(n):
+        t = ins[k]
+        if t.requires_grad:
+            alias = out[k] = t.view_as(t)
+            alias.register_hook(lambda g, k=k: grads.__setitem__(k, g.detach()))
+    watched.append((node.name, [(t.shape, t.dtype, t.device) for t in ins[:n]], grads))
+    return out
+
+
 def _report_inputs(monitor, node, ins):
     p = node.params
     names = node.op.input_names(p, len(node.inputs)) + node.op.aux_names(p)
@@ -118,6 +143,21 @@ def _report_inputs(monitor, node, ins):
         if src.op is None:
             monitor(src.name, arr)
         monitor('%s_%s' % (node.name, name), arr)
+
+
+def _reuse(arr, shape):
+    """``arr`` for an unchanged ``shape``, a view of its first elements for a shape no larger, else a new
+    zero array of its dtype on its device (None stays None)."""
+    if arr is None:
+        return None
+    shape = tuple(shape)
+    if arr.shape == shape:
+        return arr
+    t = arr._data
+    n = int(np.prod(shape))
+    if n <= t.numel() and t.is_contiguous():
+        return wrap(t.reshape(-1)[:n].view(shape))
+    return wrap(torch.zeros(shape, dtype=t.dtype, device=t.device))
 
 
 class Executor:
@@ -158,6 +198,8 @@ class Executor:
         self._plan.fill_partial_shapes(shapes)
         self.outputs = self._alloc_outputs()
         self._heads = None
+        self._eval_forward = False  # the last forward ran without recording: backward records it again
+        self._watched = None  # the nodes whose input gradients the monitor sees after backward
         self._leaves = None
         self._monitor = None
         self._monitor_all = False
@@ -178,10 +220,27 @@ class Executor:
         dev = self._ctx.torch_device
         return [wrap(torch.zeros(s, dtype=_dtype.to_torch(t), device=dev)) for s, t in zip(shapes, dtypes)]
 
+    def _set_outputs(self, heads):
+        """Write the head values into the output arrays in place (MXNet's outputs are bound arrays, free to be
+        written by the caller: never the tensors that backward differentiates); an output whose shape or dtype
+        was unknown at bind time is allocated here once."""
+        outs = self.outputs
+        if len(outs) != len(heads):
+            outs = self.outputs = [None] * len(heads)
+        for k, h in enumerate(heads):
+            o = outs[k]
+            h = h.detach()
+            if o is not None and o._data.shape == h.shape and o._data.dtype is h.dtype \
+                    and o._data.device == h.device:
+                o._data.copy_(h)
+            else:
+                outs[k] = wrap(h.clone())
+
     @classmethod
     def simple_bind(cls, symbol, ctx, grad_req='write', type_dict=None, shared_exec=None, shapes=None):
         """Allocate every array from input shapes (and dtypes) by inference, then bind."""
-        shapes = {k: v for k, v in (shapes or {}).items()}
+        # MXNet reads only the tuple-valued keywords as shapes and ignores any other keyword
+        shapes = {k: v for k, v in (shapes or {}).items() if isinstance(v, (tuple, list))}
         arg_shapes, _, aux_shapes = symbol.infer_shape(**shapes)
         if arg_shapes is None:
             partial, _, _ = symbol.infer_shape_partial(**shapes)
@@ -234,9 +293,15 @@ class Executor:
                 dst._data.copy_(v._data)
             else:
                 dst[:] = v
+        self._run(is_train, is_train)
+        return self.outputs
+
+    def _run(self, is_train, record):
+        """One forward pass in training mode or not, recorded for backward when ``record``."""
         args = [a._data for a in self.arg_arrays]
         aux = [a._data for a in self.aux_arrays]
-        if is_train and self._grad_idx:
+        self._eval_forward = not record
+        if record and self._grad_idx:
             leaves = []
             cache = self._leaf_cache
             for i in self._grad_idx:
@@ -250,11 +315,13 @@ class Executor:
                     leaf = args[i] = t.detach().requires_grad_(True)
                     cache[i] = (t, leaf)
                     leaves.append((i, leaf))
+            mon = self._monitor
+            self._watched = watched = [] if mon is not None else None
             if torch.is_grad_enabled():
-                heads = self._plan.run(args, aux, True, self._monitor, self._monitor_all)
+                heads = self._plan.run(args, aux, is_train, mon, self._monitor_all, watched)
             else:
                 with torch.enable_grad():
-                    heads = self._plan.run(args, aux, True, self._monitor, self._monitor_all)
+                    heads = self._plan.run(args, aux, is_train, mon, self._monitor_all, watched)
             self._leaves = leaves
             self._heads = heads
         else:
@@ -262,15 +329,17 @@ class Executor:
                 heads = self._plan.run(args, aux, is_train, self._monitor, self._monitor_all)
             self._leaves = None
             self._heads = None
-        self.outputs = [wrap(h) for h in heads]
-        return self.outputs
+        self._set_outputs(heads)
 
     def backward(self, out_grads=None, is_train=True):
         """Gradients of the outputs (weighted by ``out_grads``, default ones) into the gradient arrays."""
         if self._heads is None:
-            if all(r == 'null' for r in self._grad_req):
+            if not self._grad_idx:
                 return
-            raise MXNetError('backward: call forward(is_train=True) first')
+            if not self._eval_forward:
+                raise MXNetError('backward: call forward first')
+            # MXNet differentiates the last forward whatever its mode: record that inference pass again
+            self._run(False, True)
         if out_grads is None:
             out_grads = [None] * len(self._heads)
         elif isinstance(out_grads, NDArray):
@@ -298,6 +367,20 @@ class Executor:
                 dst.zero_()
             else:
                 dst.copy_(g)
+        if self._monitor is not None and self._watched:
+            self._report_backward()
+
+    def _report_backward(self):
+        """Give the monitor the outputs of MXNet's backward nodes, in backward order: node ``X``'s gradients
+        for its inputs as ``X_backward_output`` (``X_backward_output<k>`` for several inputs; zeros for an
+        input that takes no gradient)."""
+        watched, self._watched = self._watched, None
+        for name, metas, grads in reversed(watched):
+            n = len(metas)
+            for k, (shape, dt, dev) in enumerate(metas):
+                g = grads[k]
+                arr = wrap(g if g is not None else torch.zeros(shape, dtype=dt, device=dev))
+                self._monitor('%s_backward_output%s' % (name, k if n > 1 else ''), arr)
 
     # ---- arrays -----------------------------------------------------------------------------------
     @property
@@ -334,9 +417,18 @@ class Executor:
                                      'and then down sizing it is more efficient than the reverse. If you really '
                                      'want to up size, set allow_up_sizing=True to enable allocation of new '
                                      'arrays.' % name)
-        req = dict(zip(self._plan.arg_names, self._grad_req))
-        types = {n: a.dtype for n, a in self.arg_dict.items()}
-        return Executor.simple_bind(self._symbol, self._ctx, req, types, self, kwargs)
+        else:
+            raise MXNetError('reshape: cannot infer the shapes of every argument from %s' % kwargs)
+        # as MXNet's, the arrays (outputs too) that do not grow are views of this executor's memory
+        args = [_reuse(a, s) for a, s in zip(self.arg_arrays, arg_shapes)]
+        grads = [_reuse(g, s) for g, s in zip(self.grad_arrays, arg_shapes)]
+        aux = [_reuse(a, s) for a, s in zip(self.aux_arrays, aux_shapes)]
+        reqs = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
+        new = Executor(self._symbol, self._ctx, args, grads, reqs, aux)
+        if len(new.outputs) == len(self.outputs):
+            new.outputs = [_reuse(o, n.shape) if o.dtype == n.dtype else n
+                           for o, n in zip(self.outputs, new.outputs)]
+        return new
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` for each node output during forward (inputs too with

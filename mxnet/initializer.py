@@ -54,7 +54,7 @@ def alias(*aliases):
     return reg
 
 
-def create(init, *args, **kwargs):
+def create(init, /, *args, **kwargs):
     """An initializer from an instance (returned as is), a registered name, a JSON ``'[name, kwargs]'`` or
     ``'{"initializer": name, ...}'`` string, or a dict of the same."""
     if isinstance(init, Initializer):

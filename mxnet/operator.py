@@ -6,6 +6,8 @@ keyword arguments reach the property's ``__init__`` as strings. The forward and 
 methods on NDArrays inside a ``torch.autograd.Function``, so gradients flow through executors and autograd; unlike
 MXNet, a custom operator runs on any context.
 """
+import collections
+
 import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
@@ -17,7 +19,8 @@ from ._op.params import Str
 from .context import context_of
 from .ndarray.ndarray import NDArray, wrap
 
-__all__ = ['CustomOp', 'CustomOpProp', 'register', 'get_all_registered_operators']
+__all__ = ['CustomOp', 'CustomOpProp', 'register', 'get_all_registered_operators', 'OperatorArguments',
+           'get_operator_arguments']
 
 _PROP_CLASSES = {}  # registered name -> CustomOpProp subclass
 _PROPS = {}  # (op_type, kwargs) -> (class, instance): one property object per distinct configuration
@@ -108,10 +111,28 @@ def get_all_registered_operators():
     return sorted(_registry.all_ops())
 
 
+OperatorArguments = collections.namedtuple('OperatorArguments', ['narg', 'names', 'types'])
+
+
+def get_operator_arguments(op_name):
+    """``OperatorArguments(narg, names, types)`` of a registered operator: its array inputs (type
+    ``'NDArray-or-Symbol'``, ``'NDArray-or-Symbol[]'`` for a variadic op's ``args``), then its parameters with
+    MXNet's type description (``"{'relu', ...}, required"``, ``'int, optional, default=1'``)."""
+    op = _registry.get(op_name)
+    if op.variadic or callable(op.inputs):
+        names, types = ['args' if op.variadic else 'data'], ['NDArray-or-Symbol[]']
+    else:
+        names, types = list(op.inputs), ['NDArray-or-Symbol'] * len(op.inputs)
+    for name, field in op.params.items():
+        names.append(name)
+        types.append(field.describe())
+    return OperatorArguments(len(names), names, types)
+
+
 # ---- the Custom operator ---------------------------------------------------------------------------------
 def _prop(p):
     """The property object for parsed Custom parameters ``p``."""
-    kwargs = {k: v for k, v in vars(p).items() if k != 'op_type'}
+    kwargs = {k: v for k, v in vars(p).items() if k not in ('op_type', 'bind_state')}
     cls = _PROP_CLASSES.get(p.op_type)
     if cls is None:
         raise MXNetError('Cannot find custom operator %s' % p.op_type)
@@ -212,8 +233,14 @@ class _Call:
         _, out_shapes, _ = _ask(p, 'infer_shape', shapes[:n_in], False, _shape_or_none)
         _, out_types, _ = _ask(p, 'infer_type', [_dtype.to_numpy(t.dtype) for t in ins], False, _dtype.dtype_name)
         dev = tensors[0].device
-        op = prop.create_operator(context_of(dev), shapes, [_dtype.NAME2FLAG[_dtype.TORCH2NAME[t.dtype]]
-                                                            for t in tensors])
+        # MXNet creates the CustomOp once per executor (bind) and once per imperative call
+        state = getattr(p, 'bind_state', None)
+        op = state.get('op') if state is not None else None
+        if op is None:
+            op = prop.create_operator(context_of(dev), shapes, [_dtype.NAME2FLAG[_dtype.TORCH2NAME[t.dtype]]
+                                                                for t in tensors])
+            if state is not None:
+                state['op'] = op
         outs = []
         for i, (s, t) in enumerate(zip(out_shapes, out_types)):
             if s is None or t is None:
@@ -267,6 +294,7 @@ _CUSTOM = _registry.register(_registry.OpDef(
     'Custom', _compute, inputs=_names('list_arguments'), outputs=_names('list_outputs'),
     aux=_names('list_auxiliary_states'), params={'op_type': Str(doc='Name of the registered custom operator.')},
     extra_param=Str(), infer_shape=_infer_shape, infer_type=_infer_type, train_aware=True, same_dtype=False,
+    bind_state=True,
     doc='Apply a custom operator registered with mx.operator.register; other keyword arguments are passed to '
         'its CustomOpProp as strings.'))
 

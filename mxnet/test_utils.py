@@ -21,7 +21,7 @@ __all__ = ['default_context', 'set_default_context', 'default_dtype', 'default_r
            'rand_shape_2d', 'rand_shape_3d', 'rand_shape_nd', 'rand_coord_2d', 'np_reduce', 'same',
            'checkShapes', 'almost_equal', 'assert_almost_equal', 'assert_allclose',
            'assert_almost_equal_with_err', 'assert_almost_equal_ignore_nan', 'assert_exception', 'retry',
-           'list_gpus', 'same_array', 'compare_ndarray_tuple', 'collapse_sum_like', 'environment',
+           'list_gpus', 'same_array', 'compare_ndarray_tuple', 'compare_optimizer', 'collapse_sum_like', 'environment',
            'discard_stderr', 'is_cd_run', 'assign_each', 'assign_each2', 'create_2d_tensor', 'create_vector',
            'get_identity_mat', 'get_identity_mat_batch', 'mean_check', 'var_check', 'simple_forward',
            'numeric_grad', 'check_numeric_gradient', 'check_symbolic_forward', 'check_symbolic_backward',
@@ -357,6 +357,50 @@ def compare_ndarray_tuple(t1, t2, rtol=None, atol=None):
             compare_ndarray_tuple(s1, s2, rtol, atol)
     else:
         assert_almost_equal(t1, t2, rtol=rtol, atol=atol)
+
+
+def compare_optimizer(opt1, opt2, shapes, dtype, w_stype='default', g_stype='default', rtol=1e-4, atol=1e-5,
+                      compare_states=True, ntensors=1):
+    """Run one update of ``opt1`` and ``opt2`` from the same random weights and gradients and compare the
+    states and weights. ``shapes`` is one shape (one weight of storage ``w_stype``, gradient ``g_stype``) or a
+    list of ``ntensors`` shapes: then ``opt2`` updates all weights in one (multi-tensor) call and ``opt1`` one
+    at a time."""
+    import copy
+    from . import random as _random
+    ctx = default_context()
+
+    def pair(shape, stype, density=None):
+        if stype == 'default':
+            b = _random.uniform(shape=shape, ctx=ctx, dtype=dtype)
+            return b.copyto(ctx), b
+        b = rand_ndarray(shape, stype, density=density, dtype=dtype, ctx=ctx)
+        return b.copyto(ctx).tostype('default'), b
+
+    if not isinstance(shapes, list):
+        assert ntensors == 1, 'several tensors need a list of shapes'
+        w1, w2 = pair(shapes, w_stype, density=1)
+        g1, g2 = pair(shapes, g_stype)
+        s1 = opt1.create_state_multi_precision(0, w1)
+        s2 = opt2.create_state_multi_precision(0, w2)
+        if compare_states:
+            compare_ndarray_tuple(s1, s2)
+        opt1.update_multi_precision(0, w1, g1, s1)
+        opt2.update_multi_precision(0, w2, g2, s2)
+        if compare_states:
+            compare_ndarray_tuple(s1, s2, rtol=rtol, atol=atol)
+        assert_almost_equal(w1, w2, rtol=rtol, atol=atol)
+        return
+    w1 = tuple(_random.uniform(shape=s, ctx=ctx, dtype=dtype) for s in shapes)
+    g1 = tuple(_random.uniform(shape=s, ctx=ctx, dtype=dtype) for s in shapes)
+    w2, g2 = copy.deepcopy(w1), copy.deepcopy(g1)
+    s2 = [opt2.create_state_multi_precision(0, w2[i]) for i in range(ntensors)]
+    opt2.update_multi_precision(list(range(ntensors)), list(w2), list(g2), s2)
+    for i in range(ntensors):
+        s1 = opt1.create_state_multi_precision(i, w1[i])
+        opt1.update_multi_precision(i, w1[i], g1[i], s1)
+        if compare_states:
+            compare_ndarray_tuple(s1, s2[i], rtol, atol)
+        compare_ndarray_tuple(w1[i], w2[i], rtol, atol)
 
 
 def same_array(array1, array2):
@@ -872,3 +916,7 @@ try:
 except ImportError:  # pragma: no cover
     ss = None
 del __all__
+
+# data sets for the tests (offline: local files, else synthetic stand-ins; see mxnet/_datasets.py)
+from ._datasets import (download, get_mnist, get_mnist_ubyte, get_mnist_pkl, get_mnist_iterator,  # noqa: E402,F401
+                        get_cifar10, get_zip_data, get_bz2_data)

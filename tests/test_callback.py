@@ -116,6 +116,11 @@ def test_monitor_default_stat(ctx, caplog):
     ex.forward(is_train=True)
     ex.backward()
     res = mon.toc()
+    # as in MXNet, backward reports its nodes' outputs: each node's gradients for its inputs
+    backward = [n for _, n, _ in res if '_backward_' in n]
+    assert backward == ['softmax_backward_output0', 'softmax_backward_output1', 'relu1_backward_output',
+                        'fc1_backward_output0', 'fc1_backward_output1', 'fc1_backward_output2']
+    res = [r for r in res if '_backward_' not in r[1]]
     assert [(step, name) for step, name, _ in res] == [(1, n) for n, _ in _REF_FORWARD + _REF_ARGS]
     for (_, _, text), (_, ref) in zip(res, _REF_FORWARD + _REF_ARGS):
         assert text.endswith('\t') and float(text) == pytest.approx(ref, rel=1e-5)

@@ -183,7 +183,6 @@ def test_forward_backward_errors(ctx, mul_add):
     with pytest.raises(MXNetError, match='a, b'):
         mul_add.simple_bind(ctx)
     ex = mul_add.simple_bind(ctx, a=(2, 3))
-    ex.forward(is_train=False)
     with pytest.raises(MXNetError, match='forward'):
         ex.backward(mx.nd.ones((2, 3)))
 
@@ -201,3 +200,114 @@ def test_multi_output_group_and_internals(ctx, rng):
     ex.backward([mx.nd.ones((3, 2), ctx=ctx), mx.nd.ones((3, 2), ctx=ctx)])
     mask = (ex.outputs[1].asnumpy() > 0).astype(np.float32) + 1
     np.testing.assert_allclose(ex.grad_dict['fc_bias'].asnumpy(), mask.sum(0), rtol=1e-5)
+
+
+# ---- outputs are bound arrays; backward of any forward; reshape shares memory; monitor sees backward ------
+def test_outputs_are_bound_arrays_written_in_place(ctx):
+    x = mx.sym.Variable('x')
+    y = mx.sym.FullyConnected(x, num_hidden=3, name='fc')
+    out = mx.sym.Activation(y, act_type='tanh', name='act')
+    ex = out.simple_bind(ctx, x=(2, 4))
+    rng = np.random.RandomState(0)
+    for a in ex.arg_arrays:
+        a[:] = rng.uniform(-1, 1, a.shape)
+    held = ex.outputs[0]
+    ex.forward(is_train=True)
+    assert ex.outputs[0] is held
+    want = np.tanh(ex.arg_dict['x'].asnumpy() @ ex.arg_dict['fc_weight'].asnumpy().T + ex.arg_dict['fc_bias'].asnumpy())
+    np.testing.assert_allclose(held.asnumpy(), want, rtol=1e-5)
+    held[:] = 7  # legal in MXNet: the caller owns the output array; backward must not see this write
+    ex.backward(mx.nd.ones((2, 3), ctx=ctx))
+    np.testing.assert_allclose(ex.grad_dict['fc_bias'].asnumpy(), (1 - want ** 2).sum(0), rtol=1e-5)
+    ex.forward(is_train=True)
+    ex.outputs[0] += 1
+    ex.backward(mx.nd.ones((2, 3), ctx=ctx))
+    np.testing.assert_allclose(ex.grad_dict['fc_bias'].asnumpy(), (1 - want ** 2).sum(0), rtol=1e-5)
+    ex.forward(is_train=False)
+    np.testing.assert_allclose(held.asnumpy(), want, rtol=1e-5)
+
+
+def test_backward_after_inference_forward(ctx, mul_add):
+    ga, gb = mx.nd.zeros(2, ctx=ctx), mx.nd.zeros(2, ctx=ctx)
+    ex = mul_add.bind(ctx, {'a': _nd([1, 2], ctx), 'b': _nd([3, 4], ctx)}, args_grad={'a': ga, 'b': gb})
+    ex.forward()  # MXNet differentiates the last forward whatever its mode
+    ex.backward(mx.nd.ones(2, ctx=ctx))
+    np.testing.assert_allclose(ga.asnumpy(), [4, 5])
+    np.testing.assert_allclose(gb.asnumpy(), [1, 2])
+
+
+def test_reshape_shares_memory_of_arrays_that_do_not_grow(ctx):
+    x = mx.sym.Variable('x')
+    y = mx.sym.FullyConnected(x, num_hidden=4)
+    ex = y.simple_bind(ctx, x=(5, 4), grad_req='null')
+    ex.arg_arrays[0][:] = 1
+    ex.arg_arrays[1][:] = mx.nd.ones((4, 4))
+    ex.arg_arrays[2][:] = 0
+    small = ex.reshape(x=(3, 4))
+    small.forward()
+    assert (small.outputs[0].asnumpy() == 4).all()
+    assert (ex.outputs[0].asnumpy()[:3] == 4).all()  # the smaller output is a view of the larger
+    big = ex.reshape(allow_up_sizing=True, x=(6, 4))
+    big.arg_arrays[0][:] = 0
+    assert (ex.arg_arrays[0].asnumpy() == 1).all()  # grown: a new array
+    assert big.arg_arrays[1] is ex.arg_arrays[1]  # same shape: the same array
+    with pytest.raises(MXNetError, match='larger'):
+        ex.reshape(x=(6, 4))
+
+
+def test_monitor_sees_backward_node_outputs(ctx):
+    data = mx.sym.Variable('data')
+    fc = mx.sym.FullyConnected(data, num_hidden=2, name='fc')
+    out = mx.sym.LinearRegressionOutput(mx.sym.Activation(fc, act_type='sigmoid', name='act'), name='lro')
+    ex = out.simple_bind(ctx, data=(3, 4), grad_req={'fc_weight': 'write', 'fc_bias': 'write'})
+    rng = np.random.RandomState(1)
+    for a in ex.arg_arrays:
+        a[:] = rng.uniform(-1, 1, a.shape)
+    seen = {}
+    ex.set_monitor_callback(lambda name, arr: seen.__setitem__(name, arr.asnumpy()))
+    ex.forward(is_train=True)
+    assert '_backward_' not in ' '.join(seen)
+    ex.backward()
+    assert [n for n in seen if '_backward_' in n] == [
+        'lro_backward_output0', 'lro_backward_output1', 'act_backward_output',
+        'fc_backward_output0', 'fc_backward_output1', 'fc_backward_output2']
+    np.testing.assert_allclose(seen['fc_backward_output1'], ex.grad_dict['fc_weight'].asnumpy(), rtol=1e-6)
+    np.testing.assert_allclose(seen['fc_backward_output2'], ex.grad_dict['fc_bias'].asnumpy(), rtol=1e-6)
+    assert (seen['fc_backward_output0'] == 0).all()  # data takes no gradient here
+    act = 1 / (1 + np.exp(-seen['fc_output']))
+    np.testing.assert_allclose(seen['lro_backward_output0'], (act - ex.arg_dict['lro_label'].asnumpy()) / 2,
+                               rtol=1e-5)  # MXNet divides by the outputs per sample
+
+
+def test_softmax_output_multi_output_label_layouts(ctx):
+    s = mx.sym.SoftmaxOutput(mx.sym.Variable('data'), multi_output=True, name='sm')
+    assert s.infer_shape(data=(2, 3, 4, 5))[0][1] == (2, 20)  # MXNet infers (N, prod(data.shape[2:]))
+    rng = np.random.RandomState(0)
+    x = rng.rand(2, 3, 4, 5).astype(np.float32)
+    lab = rng.randint(0, 3, (2, 4, 5)).astype(np.float32)
+    prob = np.exp(x) / np.exp(x).sum(1, keepdims=True)
+    want = prob - np.eye(3, dtype=np.float32)[lab.astype(int)].transpose(0, 3, 1, 2)
+    want /= 20  # normalization 'null' divides by the positions per sample
+    for layout in ((2, 20), (2, 4, 5), (2, 1, 4, 5)):
+        assert s.infer_shape(data=x.shape, sm_label=layout)[0][1] == layout
+        ex = s.bind(ctx, {'data': _nd(x, ctx), 'sm_label': _nd(lab.reshape(layout), ctx)},
+                    args_grad={'data': mx.nd.zeros(x.shape, ctx=ctx)})
+        ex.forward(is_train=True)
+        ex.backward()
+        np.testing.assert_allclose(ex.outputs[0].asnumpy(), prob, rtol=1e-5)
+        np.testing.assert_allclose(ex.grad_dict['data'].asnumpy(), want, rtol=1e-4, atol=1e-6)
+    with pytest.raises(MXNetError, match='label'):
+        s.infer_shape(data=x.shape, sm_label=(2, 4, 4))
+
+
+def test_symbol_maximum_minimum_power_hypot(ctx):
+    a, b = mx.sym.Variable('a'), mx.sym.Variable('b')
+    x, y = np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0])
+    args = {'a': _nd(x, ctx), 'b': _nd(y, ctx)}
+    for fn, ref in ((mx.sym.maximum, np.maximum), (mx.sym.minimum, np.minimum), (mx.sym.power, np.power),
+                    (mx.sym.hypot, np.hypot)):
+        got = fn(a, b).bind(ctx, args).forward()[0].asnumpy()
+        np.testing.assert_allclose(got, ref(x, y), rtol=1e-6)
+        np.testing.assert_allclose(fn(a, 2.0).bind(ctx, args).forward()[0].asnumpy(), ref(x, 2.0), rtol=1e-6)
+        np.testing.assert_allclose(fn(2.0, a).bind(ctx, args).forward()[0].asnumpy(), ref(2.0, x), rtol=1e-6)
+    assert mx.sym.maximum(2, 3) == 3 and mx.sym.pow(2, 3) == 8

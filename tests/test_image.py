@@ -235,3 +235,27 @@ def test_det_augmenters_move_boxes(rng):
         assert ((new[:, 1:5] >= 0) & (new[:, 1:5] <= 1)).all()
     with pytest.raises(TypeError):
         mx.image.DetBorrowAug(lambda x: x)
+
+
+def test_image_ops_values(rng):
+    img = rng.randint(0, 255, (2, 5, 6, 3)).astype(np.uint8)
+    x = mx.nd.array(img, dtype='uint8')
+    t = mx.nd.image.to_tensor(x)
+    assert t.dtype == np.float32
+    np.testing.assert_allclose(t.asnumpy(), img.transpose(0, 3, 1, 2) / 255.0, rtol=1e-6)
+    mean, std = (0.1, 0.2, 0.3), (0.5, 0.6, 0.7)
+    n = mx.nd.image.normalize(t[0], mean=mean, std=std).asnumpy()
+    ref = (img[0].transpose(2, 0, 1) / 255.0 - np.array(mean)[:, None, None]) / np.array(std)[:, None, None]
+    np.testing.assert_allclose(n, ref, rtol=1e-5)
+    np.testing.assert_array_equal(mx.nd.image.flip_left_right(x).asnumpy(), img[:, :, ::-1])
+    np.testing.assert_array_equal(mx.nd.image.flip_top_bottom(x[0]).asnumpy(), img[0, ::-1])
+    np.testing.assert_array_equal(mx.nd.image.random_flip_left_right(x, p=1.0).asnumpy(), img[:, :, ::-1])
+    np.testing.assert_array_equal(mx.nd.image.random_flip_left_right(x, p=0.0).asnumpy(), img)
+    np.testing.assert_array_equal(mx.nd.image.crop(x, 1, 2, 3, 2).asnumpy(), img[:, 2:4, 1:4])
+    with pytest.raises(MXNetError):
+        mx.nd.image.crop(x, 4, 0, 3, 2)
+    r = mx.nd.image.resize(x[0], size=(8, 10))
+    np.testing.assert_array_equal(r.asnumpy(), mx.image.imresize(x[0], 8, 10).asnumpy())
+    assert mx.nd.image.resize(x, size=4, keep_ratio=True).shape == (2, 4, 4, 3)
+    s = mx.sym.image.to_tensor(mx.sym.Variable('d'))
+    assert s.infer_shape(d=(5, 6, 3))[1] == [(3, 5, 6)]

@@ -304,3 +304,29 @@ def test_autograd_through_custom(ctx):
         loss = left * 2 + right.sum() * 3
     loss.backward()
     np.testing.assert_array_equal(x.grad.asnumpy(), [[2.0, 3.0, 3.0]])
+
+
+def test_create_operator_once_per_bind_and_per_imperative_call(ctx):
+    s = mx.sym.Custom(mx.sym.Variable('x'), op_type='test_scale', factor=2, name='sc')
+    ScaleProp.created.clear()
+    ex = s.simple_bind(ctx, x=(2, 3))
+    for _ in range(3):
+        ex.forward(is_train=True)
+        ex.backward(mx.nd.ones((2, 3), ctx=ctx))
+    assert len(ScaleProp.created) == 1  # one CustomOp for the executor's life
+    ex2 = s.simple_bind(ctx, x=(2, 3))
+    ex2.forward()
+    ex2.forward()
+    assert len(ScaleProp.created) == 2  # a second bind makes its own
+    ScaleProp.created.clear()
+    total = mx.nd.zeros((3,), ctx=ctx)
+    for _ in range(2):
+        mx.nd.Custom(mx.nd.ones((2, 3), ctx=ctx), total, op_type='test_scale')
+    assert len(ScaleProp.created) == 2  # imperative: one per call
+
+
+def test_get_operator_arguments():
+    args = mx.operator.get_operator_arguments('Activation')
+    assert isinstance(args, mx.operator.OperatorArguments)
+    assert args.names == ['data', 'act_type'] and args.narg == 2
+    assert args.types == ['NDArray-or-Symbol', "{'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'}, required"]

@@ -49,12 +49,15 @@ class OpDef:
                        input (BatchNorm's moving_mean gets ``__init__``: ``["zero", {}]``).
     extra_param        a Param that parses keyword parameters not declared in ``params`` (Custom passes them
                        on to the user's operator); None: an undeclared parameter is an error.
+    bind_state         True: each executor gives its node of this op a parameter copy with ``p.bind_state``, a
+                       dict kept for the executor's life (Custom creates its CustomOp there once per bind);
+                       imperative calls have no ``bind_state`` attribute.
     """
 
     def __init__(self, name, compute, inputs=('data',), params=None, aliases=(), outputs=('output',),
                  aux=(), num_visible=None, variadic=None, infer_shape=None, infer_type=None, doc='',
                  train_aware=False, same_dtype=True, method=None, explain_error=None, var_attrs=None,
-                 extra_param=None):
+                 extra_param=None, bind_state=False):
         self.name = name
         self.aliases = tuple(aliases)
         self.compute = compute
@@ -78,6 +81,7 @@ class OpDef:
         self.explain_error = explain_error
         self.var_attrs = dict(var_attrs or {})
         self.extra_param = extra_param
+        self.bind_state = bind_state
         self._defaults = {k: v.default for k, v in self.params.items() if v.default is not REQUIRED}
         self._cache = {}
 

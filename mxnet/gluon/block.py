@@ -545,8 +545,9 @@ class HybridBlock(Block):
         if self._cached_op is None:
             self._build_cache(*args)
         flat, fmt = _flatten(args, 'input')
-        if fmt != self._in_format:
-            raise ValueError('Invalid input format')
+        if fmt != self._in_format and not _same_but_trailing_none(fmt, self._in_format):
+            raise ValueError('The argument structure of HybridBlock does not match the cached version. Stored '
+                             'format = {}, input format = {}'.format(self._in_format, fmt))
         flat = [a for a in flat if a is not None]
         ctx = flat[0].context
         try:
@@ -565,12 +566,15 @@ class HybridBlock(Block):
     def forward(self, x, *args):
         """Runs ``hybrid_forward`` with ``F = mx.nd`` (or the cached graph when hybridized) on NDArrays, and
         with ``F = mx.sym`` on Symbols."""
-        flat, _ = _flatten([x] + list(args), 'input')
+        flat = _tensors([x] + list(args))
         has_sym = any(isinstance(a, Symbol) for a in flat)
         has_nd = any(isinstance(a, NDArray) for a in flat)
         if has_sym and has_nd:
             raise ValueError('In HybridBlock, we do not support mixed NDArrays and Symbols types for the '
                              'input. Please check the type of the args.')
+        if not has_sym and not has_nd:
+            raise ValueError('In HybridBlock, there must be one NDArray or one Symbol in the input. Please '
+                             'check the type of the args.')
         if has_nd:
             ctx = next(a for a in flat if isinstance(a, NDArray)).context
             if self._active:
@@ -625,6 +629,25 @@ class HybridBlock(Block):
         return self(x, *args)
 
 
+def _same_but_trailing_none(fmt, stored):
+    """Whether two input formats differ only by trailing None arguments (defaults left out or given)."""
+    short, long_ = (fmt, stored) if len(fmt) < len(stored) else (stored, fmt)
+    if len(short) == len(long_):
+        return False
+    return list(long_[:len(short)]) == list(short) and all(f == -1 for f in long_[len(short):])
+
+
+def _tensors(args):
+    """The NDArrays and Symbols in nested lists/tuples (other values are skipped)."""
+    out = []
+    for a in args:
+        if isinstance(a, (NDArray, Symbol)):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_tensors(a))
+    return out
+
+
 def _common_prefix(names):
     if not names:
         return ''
@@ -658,6 +681,9 @@ class SymbolBlock(HybridBlock):
                 'Input symbols must be variable, but %s is an output of operators' % str(i)
             input_names.add(i.name)
         attrs = out.attr_dict()
+        for name, a in attrs.items():
+            assert a.get('__storage_type__') != '1', \
+                "SymbolBlock doesn't support Parameter '%s' because its storage type is 'row_sparse'." % name
         for i in out.list_arguments():
             if i not in input_names:
                 p = self.params.get(i, allow_deferred_init=True)

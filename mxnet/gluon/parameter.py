@@ -41,6 +41,19 @@ def _np_dtype(dtype):
     return dtype
 
 
+def _mark_fresh(t):
+    t._mx_fresh = True  # backward wrote this copy's gradient since the Trainer's last update
+
+
+def _mark_variables(datas, grads, req):
+    """Make the copies autograd variables with their gradient buffers, tracking fresh gradients."""
+    autograd.mark_variables(datas, grads, req)
+    for d in datas:
+        if d._data.requires_grad:
+            d._data._mx_fresh = False
+            d._data.register_post_accumulate_grad_hook(_mark_fresh)
+
+
 class Parameter:
     """A weight of a Block: one copy per context (``data(ctx)``), a gradient per copy (``grad(ctx)``) unless
     ``grad_req='null'``. ``shape`` may hold 0 for dimensions found at the first forward pass (deferred
@@ -253,7 +266,7 @@ class Parameter:
             self._grad = None
             return
         self._grad = [wrap(torch.zeros_like(d._data)) for d in self._data]
-        autograd.mark_variables(self._check_and_get(self._data, list), self._grad, self.grad_req)
+        _mark_variables(self._data, self._grad, self.grad_req)
 
     def _load_init(self, data, ctx, cast_dtype=False, dtype_source='current'):
         """Initialize (or overwrite) from a loaded array, checking shape and dtype against this parameter."""
@@ -358,7 +371,7 @@ class Parameter:
             if self._grad is None:
                 return
             self._grad = [g.astype(dtype) for g in self._grad]
-            autograd.mark_variables(self._data, self._grad, self.grad_req)
+            _mark_variables(self._data, self._grad, self.grad_req)
 
     def var(self):
         """The Symbol variable standing for this parameter in hybridized graphs."""

@@ -70,4 +70,5 @@ class CSVIter(BatchedRecordIter):
                                  "of rows in label_csv (%d data rows, %d label rows)"
                                  % (data.shape[0], label.shape[0]))
             label = label[:data.shape[0]].reshape((-1,) + lshape)
-        super().__init__(data, label, p['batch_size'], p['round_batch'])
+        super().__init__(data, label, p['batch_size'], p['round_batch'], data_name=p['data_name'],
+                         label_name=p['label_name'])

@@ -15,6 +15,7 @@ from .. import ndarray as nd
 from ..image import codec
 from .. import recordio
 from .base import DataDesc, DataBatch, DataIter
+from .native import warn_unknown
 
 __all__ = ['ImageRecordIter']
 
@@ -78,7 +79,8 @@ class ImageRecordIter(DataIter):
             if name in kwargs and kwargs[name] != default:
                 raise MXNetError('ImageRecordIter: option %s=%r is not supported by this implementation'
                                  % (name, kwargs[name]))
-        # Other unknown options are ignored, as MXNet's iterator does.
+        # Other options are ignored, as MXNet's iterator ignores unknown ones; say which.
+        warn_unknown('ImageRecordIter', _UNSUPPORTED_AUG, kwargs, what='unknown or unused argument')
         if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
             raise MXNetError('ImageRecordIter: batch_size must be a positive int, got %r' % (batch_size,))
         data_shape = tuple(int(v) for v in data_shape)

@@ -95,4 +95,5 @@ class LibSVMIter(BatchedRecordIter):
                 raise MXNetError('label_libsvm %s has %d records, data_libsvm %d'
                                  % (p['label_libsvm'], lrows.shape[0], data.shape[0]))
             label = lrows[:data.shape[0]].reshape((-1,) + batch_label_shape(lshape))
-        super().__init__(data, label, p['batch_size'], True)
+        super().__init__(data, label, p['batch_size'], True, data_name=p['data_name'],
+                         label_name=p['label_name'])

@@ -1,6 +1,8 @@
 """``mx.io.MNISTIter``: batches of MNIST images and labels read from idx files."""
 import logging
 import struct
+import sys
+import time
 
 import numpy as np
 
@@ -25,6 +27,17 @@ _SPEC = {
     'dtype': dtype_param(),
 }
 _IMAGE_MAGIC, _LABEL_MAGIC = 2051, 2049
+_LOG = logging.getLogger(__name__)
+
+
+def _log_info(msg):
+    """MXNet's C++ LOG(INFO) line: through this module's logger once logging is configured, else straight to
+    stderr. Never ``logging.info`` on an unconfigured root logger, which would configure it (at WARNING) and
+    turn a later ``logging.basicConfig(level=...)`` of the user's script into a no-op."""
+    if logging.getLogger().handlers or _LOG.handlers:
+        _LOG.info(msg)
+    else:
+        sys.stderr.write('[%s] %s\n' % (time.strftime('%H:%M:%S'), msg))
 
 
 def read_idx(path, magic, ndim):
@@ -74,9 +87,9 @@ class MNISTIter(MXDataIter):
         self._bs = p['batch_size']
         self._loc = 0
         if not p['silent']:
-            logging.info('MNISTIter: load %d images, shuffle=%d, shape=%s', n, p['shuffle'],
-                         (self._bs,) + sample_shape)
-        super().__init__()
+            _log_info('MNISTIter: load %d images, shuffle=%d, shape=%s'
+                      % (n, p['shuffle'], (self._bs,) + sample_shape))
+        super().__init__(data_name=p['data_name'], label_name=p['label_name'])
 
     def _before_first(self):
         self._loc = 0

@@ -1,11 +1,13 @@
 """Machinery shared by the file-backed iterators that MXNet implements in C++ (CSVIter, LibSVMIter, MNISTIter).
 
-MXNet exposes them as factory functions taking keyword arguments only (given as strings or Python values,
-unknown keys ignored) that return an ``MXDataIter``. The first batch is read at construction, so bad
+MXNet exposes them as factory functions taking keyword arguments only (given as strings or Python values)
+that return an ``MXDataIter``; ``data_name``/``label_name`` name its outputs. Unknown keys are ignored as
+MXNet's C++ iterators ignore them, with a warning naming them. The first batch is read at construction, so bad
 files and shapes fail there, and ``provide_data``/``provide_label`` describe that first batch. Batches are
 float32 (or ``dtype``) NDArrays on cpu(0).
 """
 import gzip
+import warnings
 
 import numpy as np
 import torch
@@ -28,8 +30,23 @@ def dtype_param():
     return P.Enum(_ITER_DTYPES, default=None)
 
 
+# keyword arguments every C++-style iterator takes (MXNet's Python wrapper consumes them)
+_NAME_SPEC = {'data_name': P.Str(default='data'), 'label_name': P.Str(default='softmax_label')}
+
+
+def warn_unknown(iter_name, known, kwargs, stacklevel=3, what='unknown argument'):
+    """Warn about keyword arguments ``iter_name`` does not use (MXNet ignores unknown ones silently)."""
+    unknown = sorted(k for k in kwargs if k not in known)
+    if unknown:
+        warnings.warn('%s: ignoring %s%s %s' % (iter_name, what, 's' if len(unknown) > 1 else '',
+                                                ', '.join(unknown)), stacklevel=stacklevel)
+
+
 def parse_params(iter_name, spec, args, kwargs):
-    """Typed values of ``kwargs`` per ``spec`` ({name: Param}), with MXNet's messages for bad input."""
+    """Typed values of ``kwargs`` per ``spec`` ({name: Param}) plus ``data_name``/``label_name``, with
+    MXNet's messages for bad input."""
+    spec = dict(spec, **_NAME_SPEC)
+    warn_unknown(iter_name, spec, kwargs, stacklevel=4)
     parsed = {}
     for name, field in spec.items():
         if name not in kwargs:

@@ -60,19 +60,23 @@ class ExecutorGroup:
         self.bind_exec(data_shapes, label_shapes, shared_group)
 
     def _reqs(self, data_names):
+        # MXNet: a string req applies to the parameters and (with inputs_need_grad) to the data; a dict
+        # overrides the defaults ('write' for both) name by name; a list gives one req per argument.
+        if not self.for_training:
+            return {name: 'null' for name in self.arg_names}
+        if isinstance(self.grad_req, (list, tuple)):
+            return dict(zip(self.arg_names, self.grad_req))
+        req = self.grad_req if isinstance(self.grad_req, str) else 'write'
         reqs = {}
         for name in self.arg_names:
             if name in self.param_names:
-                if not self.for_training or name in self.fixed_param_names:
-                    reqs[name] = 'null'
-                elif isinstance(self.grad_req, dict):
-                    reqs[name] = self.grad_req.get(name, 'write')
-                else:
-                    reqs[name] = self.grad_req
+                reqs[name] = 'null' if name in self.fixed_param_names else req
             elif name in data_names:
-                reqs[name] = 'write' if self.inputs_need_grad else 'null'
+                reqs[name] = req if self.inputs_need_grad else 'null'
             else:
                 reqs[name] = 'null'
+        if isinstance(self.grad_req, dict):
+            reqs.update(self.grad_req)
         return reqs
 
     def bind_exec(self, data_shapes, label_shapes, shared_group=None, reshape=False):
@@ -198,7 +202,7 @@ class ExecutorGroup:
 def _merge(lists):
     out = []
     for blocks in lists:
-        if len(blocks) == 1:
+        if len(blocks) == 1 or blocks[0] is None:
             out.append(blocks[0])
         else:
             dev = blocks[0]._data.device

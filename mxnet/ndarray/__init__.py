@@ -7,6 +7,7 @@ from . import arith as _arith
 from .arith import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403
 from .shape_utils import *  # noqa: F401,F403
+from .stats import *  # noqa: F401,F403
 from .serialization import save, load, load_frombuffer  # noqa: F401
 from . import register as _register
 from . import random  # noqa: F401

@@ -15,6 +15,7 @@ from .._op import registry
 from .._op.defs.binary import OPS, REFLECT, fmt_shape, scalar_apply
 from .ndarray import NDArray
 from .register import run
+from .. import autograd as _autograd
 
 __all__ = ['add', 'subtract', 'multiply', 'divide', 'true_divide', 'modulo', 'power', 'maximum', 'minimum',
            'equal', 'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal',
@@ -24,6 +25,9 @@ _new = object.__new__
 _BOOL = torch.bool
 _FAST_SCALAR_DTYPES = frozenset((torch.float32, torch.float64))
 _NAMES = ['lhs', 'rhs']
+_ag_state = _autograd._state
+_grad_enabled = torch.is_grad_enabled
+_no_grad = torch.no_grad
 
 
 def _unsupported(x):
@@ -101,6 +105,10 @@ def _ufunc(key, name):
     kernel = _array_kernel(key)
 
     def fn(lhs, rhs):
+        if ((isinstance(lhs, NDArray) and lhs._data.requires_grad) or (isinstance(rhs, NDArray) and
+                rhs._data.requires_grad)) and not _ag_state.recording and _grad_enabled():
+            with _no_grad():  # an input in an autograd graph, but not recording: MXNet records nothing
+                return fn(lhs, rhs)
         if isinstance(lhs, NDArray):
             if isinstance(rhs, NDArray):
                 x, y = lhs._data, rhs._data
@@ -176,7 +184,8 @@ def _fast_method(key, reflected=False):
     if reflected:
         def method(self, other):
             t = type(other)
-            if (t is float or t is int) and skernel is not None and self._data.dtype in fast_scalars:
+            if (t is float or t is int) and skernel is not None and self._data.dtype in fast_scalars and not (
+                    self._data.requires_grad and not _ag_state.recording):
                 a = _new(NDArray)
                 a._data = skernel(self._data, other)
                 return a
@@ -189,7 +198,8 @@ def _fast_method(key, reflected=False):
             x = self._data
             y = other._data
             dt = x.dtype
-            if dt is y.dtype and dt is not _BOOL:
+            if dt is y.dtype and dt is not _BOOL and not ((x.requires_grad or y.requires_grad)
+                                                          and not _ag_state.recording):
                 try:
                     r = ffn(x, y) if dt in floats else fn(x, y)
                 except (RuntimeError, MXNetError):
@@ -197,7 +207,8 @@ def _fast_method(key, reflected=False):
                 a = _new(NDArray)
                 a._data = r
                 return a
-        elif (t is float or t is int) and skernel is not None and self._data.dtype in fast_scalars:
+        elif (t is float or t is int) and skernel is not None and self._data.dtype in fast_scalars and not (
+                self._data.requires_grad and not _ag_state.recording):
             a = _new(NDArray)
             a._data = skernel(self._data, other)
             return a
@@ -300,7 +311,7 @@ def install():
 def _negative(self):
     """``-x``: MXNet multiplies by -1.0 (so a bool array gives int64)."""
     x = self._data
-    if x.dtype is _BOOL:
+    if x.dtype is _BOOL or (x.requires_grad and not _ag_state.recording):
         return multiply(self, -1.0)
     a = _new(NDArray)
     a._data = torch.neg(x)
@@ -312,6 +323,10 @@ def _abs_method():
 
     def __abs__(self):
         a = _new(NDArray)
+        if self._data.requires_grad and not _ag_state.recording:
+            with _no_grad():  # not recording
+                a._data = compute(None, self._data)
+            return a
         a._data = compute(None, self._data)
         return a
     return __abs__

@@ -204,9 +204,9 @@ class NDArray:
     as_in_ctx = as_in_context
 
     def tostype(self, stype):
-        if stype != 'default':
-            raise MXNetError('storage type %s is not supported' % stype)
-        return self.copy()
+        """A copy with storage type ``stype`` ('default', 'row_sparse', 'csr'; see ``mx.nd.sparse``)."""
+        from .sparse import tostype
+        return tostype(self, stype)
 
     def wait_to_read(self):
         """Block until pending writes finish (CUDA work is synchronised; CPU work is already done)."""

@@ -7,12 +7,17 @@ from ..base import MXNetError
 from .._op import registry
 from .._op.params import REQUIRED
 from .. import _dtype
+from .. import autograd as _autograd  # loaded first by mxnet/__init__; its state is defined before it imports us
 from .ndarray import NDArray, wrap
 
 __all__ = ['invoke', 'make_function', 'generate']
 
 _new = object.__new__
 _Tensor = torch.Tensor
+_ag_state = _autograd._state
+_unrecorded = _autograd.unrecorded
+_grad_enabled = torch.is_grad_enabled
+_no_grad = torch.no_grad
 
 
 def _is_training():
@@ -65,9 +70,13 @@ def check_inputs(op, tensors, names=None):
 
 
 def run(op, p, tensors, names=None):
-    """Compute ``op`` on tensors after MXNet's device and dtype checks; returns the tuple of outputs."""
+    """Compute ``op`` on tensors after MXNet's device and dtype checks; returns the tuple of outputs.
+    Inputs in an autograd graph are not recorded on unless autograd is recording."""
     if len(tensors) > 1:
         check_inputs(op, tensors, names)
+    if _unrecorded(tensors):
+        with _no_grad():
+            return run(op, p, tensors, names)
     try:
         if op.train_aware:
             res = op.compute(p, *tensors, is_train=_is_training())
@@ -214,6 +223,12 @@ def make_function(op, public_name=None):
                 if p is not None:
                     if nin > 1:
                         check_inputs(op, tensors, names_static)
+                        if _unrecorded(tensors):
+                            with _no_grad():
+                                return fn(*args, out=out, name=name, **kwargs)
+                    elif nin and tensors[0].requires_grad and not _ag_state.recording and _grad_enabled():
+                        with _no_grad():  # an input in a graph, but no recording: run untracked
+                            return fn(*args, out=out, name=name, **kwargs)
                     try:
                         res = compute(p, *tensors, is_train=_is_training()) if train_aware else compute(p, *tensors)
                     except MXNetError:

@@ -54,11 +54,17 @@ def _create(opname, shape, ctx, dtype, **kw):
 
 def empty(shape, ctx=None, dtype=None, stype=None):
     """An array of the given shape with uninitialised contents (float32 unless ``dtype``)."""
+    if stype not in (None, 'default'):
+        from . import sparse
+        return sparse.empty(stype, shape, ctx, dtype)
     return _create('_empty', shape, ctx, dtype)
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
-    """An array of zeros (float32 unless ``dtype``)."""
+    """An array of zeros (float32 unless ``dtype``); ``stype`` 'row_sparse'/'csr' gives a sparse array."""
+    if stype not in (None, 'default'):
+        from . import sparse
+        return sparse.zeros(stype, shape, ctx, dtype)
     return _create('_zeros', shape, ctx, dtype)
 
 

@@ -11,9 +11,11 @@ __all__ = ['Updater', 'get_updater']
 class Updater:
     """``updater(index, grad, weight)`` (or lists of each): create states on first sight, then update.
 
-    Built-in optimizers get all weights of one dtype in one call (one set of multi-tensor kernels); a custom
-    optimizer that only overrides ``update`` gets one call per index, or chunks of ``aggregate_num`` indices
-    when it asks for them, as in MXNet."""
+    Built-in optimizers get all weights of one dtype in one call (one set of multi-tensor kernels). A custom
+    optimizer gets one weight per call unless it implements the aggregated path itself, as in MXNet: it sets
+    ``aggregate_num > 0`` and then receives lists of up to ``aggregate_num`` weights in
+    ``update_multi_precision`` (and so in ``update``, when it overrides only that). An ``aggregate_num``
+    inherited from a built-in (SGD's 4) does not send lists to a custom ``update``."""
 
     def __init__(self, optimizer):
         self.optimizer = optimizer
@@ -23,7 +25,19 @@ class Updater:
 
     def _lists_ok(self):
         cls = type(self.optimizer)
-        return cls.update is Optimizer.update and cls._step is not Optimizer._step
+        return (cls.update is Optimizer.update and cls.update_multi_precision is Optimizer.update_multi_precision
+                and cls._step is not Optimizer._step)
+
+    def _chunked(self):
+        """Whether a custom optimizer takes lists (chunks of ``aggregate_num``) rather than single weights."""
+        opt = self.optimizer
+        if opt.aggregate_num <= 0:
+            return False
+        cls = type(opt)
+        if cls.update_multi_precision is not Optimizer.update_multi_precision:
+            return True  # it overrides the entry point that MXNet hands the lists to
+        builtin = next(k for k in cls.__mro__ if k.__module__ == Optimizer.__module__)
+        return builtin is Optimizer  # its own aggregate_num, not one inherited from a built-in optimizer
 
     def __call__(self, index, grad, weight):
         if isinstance(index, (list, tuple)):
@@ -45,7 +59,7 @@ class Updater:
                 self.states_synced[idx] = True
         if self._lists_ok():
             chunk = None
-        elif self.aggregate_updates:
+        elif self.aggregate_updates and self._chunked():
             chunk = opt.aggregate_num
         else:
             for i, w, g in zip(indices, weights, grads):

@@ -5,8 +5,10 @@ from .._op import namespace as _namespace
 from .symbol import Symbol, Variable, var, Group  # noqa: F401
 from . import register as _register
 from . import arith as _arith
+from .arith import maximum, minimum, power, pow, hypot  # noqa: F401,A004
 from .json_io import load, load_json, fromjson  # noqa: F401
 from .creation import zeros, ones, full, arange, linspace  # noqa: F401
+from .wrappers import split_v2, histogram  # noqa: F401
 
 _arith.install()
 _namespace.attach(globals(), '', _register.make_function)

@@ -59,3 +59,30 @@ def install():
         return method
     for key in ('add', 'sub', 'mul', 'truediv', 'mod'):
         setattr(Symbol, '__i%s__' % key, _inplace(key))
+
+
+def _binary(name, vv, vs, sv, py):
+    """MXNet's symbol-level ``name(left, right)``: Symbol or number on either side (two numbers give
+    ``py(left, right)``)."""
+    def fn(left, right):
+        if isinstance(left, Symbol):
+            if isinstance(right, Symbol):
+                return _apply(vv, [left, right], {})
+            if isinstance(right, numeric_types):
+                return _apply(vs, [left], {'scalar': right})
+        elif isinstance(left, numeric_types):
+            if isinstance(right, Symbol):
+                return _apply(sv, [right], {'scalar': left})
+            if isinstance(right, numeric_types):
+                return py(left, right)
+        raise TypeError('types (%s, %s) not supported' % (type(left).__name__, type(right).__name__))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = 'Elementwise %s of two symbols, or of a symbol and a number.' % name
+    return fn
+
+
+maximum = _binary('maximum', '_Maximum', '_MaximumScalar', '_MaximumScalar', max)
+minimum = _binary('minimum', '_Minimum', '_MinimumScalar', '_MinimumScalar', min)
+power = _binary('power', '_Power', '_PowerScalar', '_RPowerScalar', pow)
+pow = power  # noqa: A001 -- MXNet's name
+hypot = _binary('hypot', '_Hypot', '_HypotScalar', '_HypotScalar', lambda a, b: (a * a + b * b) ** 0.5)

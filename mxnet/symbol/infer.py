@@ -1,5 +1,7 @@
 """Shape and dtype inference over a graph: operator rules run forwards, and may fill unknown inputs backwards,
 until nothing changes."""
+import threading
+
 from ..base import MXNetError
 from .. import _dtype
 
@@ -29,22 +31,23 @@ def _var_value(node, kind):
     return None
 
 
-def infer_graph(nodes, heads, kind, known):
-    """{(id(node), output index): shape or dtype name} for every entry that could be decided.
+def infer_graph(nodes, heads, kind, known, unknown_dim=None):
+    """{(id(node), output index): shape or dtype name} for every entry that could be decided; with an
+    ``unknown_dim`` (0, or -1 under ``np_shape``), also the partly decided shapes, that value standing for
+    their unknown dims.
 
     ``known`` maps variable names to given values; a variable's ``__shape__``/``__dtype__`` is used otherwise.
     Inconsistent values raise MXNetError naming the operator, the input and both values.
 
-    A 0 in a creation op's ``shape`` or a variable's ``__shape__`` is an unknown dimension, as in MXNet
-    (an RNN's ``begin_state`` zeros of shape ``(0, num_hidden)``): such dims become symbolic placeholders
-    that are unified with the concrete dims they meet, and entries still holding one stay unknown.
+    A 0 in a creation op's ``shape``, a variable's ``__shape__`` or a given shape (-1 under ``np_shape``) is an
+    unknown dimension, as in MXNet (an RNN's ``begin_state`` zeros of shape ``(0, num_hidden)``): such dims
+    become symbolic placeholders that are unified with the concrete dims they meet; an operator meeting them
+    is run on two sets of probe values (see ``_probe``), and entries still holding one stay unknown.
     """
-    values = _run(nodes, kind, known, {})
-    if kind != 'shape':
-        return values
-    seeds = _partial_seeds(nodes, known, values)
+    seeds = _partial_seeds(nodes, known) if kind == 'shape' else None
     if not seeds:
-        return values
+        return _run(nodes, kind, known, {})
+    known = {k: v for k, v in known.items() if not any(d <= 0 for d in v)}
     subst = {}
     for _ in range(4):
         resolved = {k: _subst(v, subst) for k, v in seeds.items()}
@@ -53,23 +56,33 @@ def infer_graph(nodes, heads, kind, known):
         if not found:
             break
         subst.update(found)
+    if unknown_dim is not None:
+        return {k: tuple(unknown_dim if d >= _SYM else d for d in v) for k, v in values.items()}
     return {k: v for k, v in values.items() if not any(d >= _SYM for d in v)}
 
 
 # Placeholder dims are _SYM + (i << 16): above any real dimension, apart from each other by more than a dim
 # added to them, and a product of two still fits int64.
 _SYM = 1 << 30
-_UNIFY = []  # the substitutions found by the current symbolic run ({placeholder: dim}), innermost last
+_STATE = threading.local()  # .found: the {placeholder: dim} substitutions of the current run (None: no placeholders)
 
 
-def _partial_seeds(nodes, known, values):
+def _found():
+    return getattr(_STATE, 'found', None)
+
+
+def _partial_seeds(nodes, known):
     """{entry: shape with placeholders} for creation ops and variables whose shape has 0 dims."""
     seeds = {}
+    from ..util import is_np_shape
+    unknown = -1 if is_np_shape() else 0
     for n in nodes:
-        if (id(n), 0) in values:
-            continue
         if n.op is None:
             if n.name in known:
+                shape = tuple(known[n.name])
+                if shape and unknown in shape and all(d >= -1 for d in shape):
+                    seeds[(id(n), 0)] = tuple(_SYM + ((len(seeds) * 8 + i) << 16) if d == unknown else d
+                                             for i, d in enumerate(shape))
                 continue
             s = n.attrs.get('__shape__')
             if not s:
@@ -80,8 +93,9 @@ def _partial_seeds(nodes, known, values):
             shape = n.params.shape
         else:
             continue
-        if shape and 0 in shape and all(d >= 0 for d in shape):
-            seeds[(id(n), 0)] = tuple(_SYM + ((len(seeds) * 8 + i) << 16) if d == 0 else d
+        marks = (-1,) if unknown == -1 else (0, -1)  # MXNet 1.x reads a -1 there as unknown too
+        if shape and any(d in marks for d in shape) and all(d >= -1 for d in shape):
+            seeds[(id(n), 0)] = tuple(_SYM + ((len(seeds) * 8 + i) << 16) if d in marks else d
                                      for i, d in enumerate(shape))
     return seeds
 
@@ -97,14 +111,12 @@ def _subst(shape, subst):
 
 
 def _run(nodes, kind, known, seeds, found=None):
-    values = dict(seeds)
-    if found is not None:
-        _UNIFY.append(found)
+    outer, _STATE.found = _found(), found
+    outer_fresh, _STATE.fresh = getattr(_STATE, 'fresh', None), {}
     try:
-        return _fixed_point(nodes, kind, known, values)
+        return _fixed_point(nodes, kind, known, dict(seeds))
     finally:
-        if found is not None:
-            _UNIFY.pop()
+        _STATE.found, _STATE.fresh = outer, outer_fresh
 
 
 def _fixed_point(nodes, kind, known, values):
@@ -134,14 +146,13 @@ def _infer_node(n, kind, values):
     n_args = n.num_args()
     try:
         if kind == 'shape':
-            try:
+            if _found() is not None and any(v is not None and any(d >= _SYM for d in v) for v in ins):
+                res = _probe(n, p, ins)
+                if res is None:
+                    return False
+                new_ins, outs, auxs = res
+            else:
                 new_ins, outs, auxs = n.op.infer_shape(p, ins)
-            except MXNetError:
-                # a rule may reject placeholder dims: let it fill those inputs in instead, to unify them
-                if not _UNIFY or not any(v is not None and any(d >= _SYM for d in v) for v in ins):
-                    raise
-                new_ins, outs, auxs = n.op.infer_shape(
-                    p, [None if v is not None and any(d >= _SYM for d in v) else v for v in ins])
         else:
             new_ins, outs, auxs = n.op.infer_type(p, ins)
     except MXNetError as e:
@@ -162,6 +173,65 @@ def _infer_node(n, kind, values):
     return changed
 
 
+def _probe(n, p, ins):
+    """The shape rule of node ``n`` for inputs holding placeholder dims: the rule runs twice, each placeholder
+    set to a different probe value each time; a result dim equal in both runs is known, one that follows a
+    placeholder's probe values is that placeholder, any other is a new unknown. If the rule rejects the
+    probes, the inputs' placeholders first take the dims found at the same position in the other inputs (the
+    merge of MXNet's elementwise rules); None if it still does."""
+    try:
+        return _probe_once(n, p, ins)
+    except Exception:  # noqa: BLE001 -- a rule refusing the probe values: try the merged inputs
+        pass
+    merged = _merge_positions(ins)
+    if merged == ins:
+        return None
+    try:
+        return _probe_once(n, p, merged)
+    except Exception:  # noqa: BLE001 -- undecidable here: the shapes stay unknown, as MXNet leaves them
+        return None
+
+
+def _probe_once(n, p, ins):
+    syms = sorted({d for v in ins if v is not None for d in v if d >= _SYM})
+    runs = []
+    for base in (1009, 2003):
+        table = {d: base + 16 * i for i, d in enumerate(syms)}
+        concrete = [None if v is None else tuple(table.get(d, d) for d in v) for v in ins]
+        runs.append((table, n.op.infer_shape(p, concrete)))
+    (ta, ra), (tb, rb) = runs
+    back = {v: d for d, v in ta.items()}
+    fresh = _STATE.fresh
+
+    def shape_back(sa, sb, key):
+        if sa is None or sb is None or len(sa) != len(sb):
+            return None
+        out = []
+        for k, (x, y) in enumerate(zip(sa, sb)):
+            if x == y:
+                out.append(int(x))
+            elif x in back and tb[back[x]] == y:
+                out.append(back[x])
+            else:
+                out.append(fresh.setdefault(key + (k,), _SYM + ((1 << 13) + len(fresh) << 16)))
+        return tuple(out)
+    return tuple([shape_back(a, b, (id(n), g, j)) for j, (a, b) in enumerate(zip(ga, gb))]
+                 for g, (ga, gb) in enumerate(zip(ra, rb)))
+
+
+def _merge_positions(ins):
+    """``ins`` with each placeholder dim replaced by the known dim (else the first placeholder) that another
+    input has at the same position."""
+    at = {}
+    for v in ins:
+        for k, d in enumerate(v or ()):
+            if d < _SYM:
+                at[k] = d
+            else:
+                at.setdefault(k, d)
+    return [None if v is None else tuple(at[k] if d >= _SYM else d for k, d in enumerate(v)) for v in ins]
+
+
 def _input_name(n, p, k):
     names = n.op.input_names(p, len(n.inputs)) + n.op.aux_names(p)
     return names[k] if k < len(names) else k
@@ -177,7 +247,7 @@ def _assign(values, key, v, kind, error):
         values[key] = v
         return True
     if old != v:
-        if kind == 'shape' and _UNIFY and len(old) == len(v) and _unify(old, v):
+        if kind == 'shape' and _found() is not None and len(old) == len(v) and _unify(old, v):
             merged = tuple(b if a >= _SYM else a for a, b in zip(old, v))
             values[key] = merged
             return merged != old
@@ -187,7 +257,7 @@ def _assign(values, key, v, kind, error):
 
 def _unify(a, b):
     """Record placeholder = dim for each differing pair of ``a`` and ``b``; False if a pair of real dims differ."""
-    found = _UNIFY[-1]
+    found = _found()
     pairs = [(x, y) for x, y in zip(a, b) if x != y]
     if any(x < _SYM and y < _SYM for x, y in pairs):
         return False

@@ -19,6 +19,8 @@ def _attr_string(field, v):
         return v
     if isinstance(field, DType) and v is not None:
         return _dtype.dtype_name(v)
+    if isinstance(v, (tuple, list)):  # numpy 2 prints its scalars as np.int64(5): store plain numbers
+        v = type(v)(x.item() if hasattr(x, 'item') and not isinstance(x, (tuple, list)) else x for x in v)
     return str(v)
 
 
@@ -78,7 +80,10 @@ def make_function(op, public_name):
         if hidden:  # MXNet keeps ``__layout__=...`` and the like as node attributes, not operator parameters
             attr = dict(attr or {}, **{k: str(kwargs.pop(k)) for k in hidden})
         kw_inputs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
-        params = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol) and v is not None}
+        # an explicit None is kept for a parameter that accepts it (sort's axis=None flattens); elsewhere
+        # None means "not given" (a missing input, or the parameter's default)
+        params = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)
+                  and (v is not None or (k in op.params and op.params[k].optional))}
         pos = []
         i = 0
         if op.variadic:

@@ -260,7 +260,8 @@ class Symbol:
         return res
 
     def infer_shape_partial(self, *args, **kwargs):
-        """As infer_shape, with ``()`` for shapes that cannot be decided."""
+        """As infer_shape, for what can be decided: an unknown dim is 0 (-1 under ``mx.np_shape()``), a shape
+        of unknown rank ``()`` (None under ``np_shape``)."""
         return self._infer('shape', args, kwargs, partial=True)
 
     def infer_type(self, *args, **kwargs):
@@ -293,7 +294,11 @@ class Symbol:
                      else _dtype.FLAG2NAME[int(v)] for k, v in known.items()}
         else:
             known = {k: tuple(int(d) for d in v) for k, v in known.items()}
-        values = infer_graph(nodes, self._outputs, kind, known)
+        unknown_dim = None
+        if partial and kind == 'shape':
+            from ..util import is_np_shape
+            unknown_dim = -1 if is_np_shape() else 0
+        values = infer_graph(nodes, self._outputs, kind, known, unknown_dim)
         aux = aux_var_ids(nodes)
         args_v = [values.get((id(n), 0)) for n in nodes if n.op is None and id(n) not in aux]
         aux_v = [values.get((id(n), 0)) for n in nodes if n.op is None and id(n) in aux]
@@ -304,9 +309,25 @@ class Symbol:
             conv = lambda s: s  # noqa: E731
         if not partial and any(v is None for v in args_v + aux_v + outs_v):
             return None
-        unknown = () if kind == 'shape' else None
+        # a shape of unknown rank: () in MXNet's legacy shape mode, None under np_shape
+        unknown = () if kind == 'shape' and unknown_dim != -1 else None
         fix = lambda vs: [unknown if v is None else conv(v) for v in vs]  # noqa: E731
         return fix(args_v), fix(outs_v), fix(aux_v)
+
+    # ---- shape and type views (as NDArray's) -------------------------------------------------------
+    def reshape(self, *shape, **kwargs):
+        """``mx.sym.reshape(self, shape)``: MXNet's special codes (0, -1, -2, -3, -4) and ``reverse`` apply."""
+        from .. import symbol as _sym
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])
+        if shape:
+            kwargs['shape'] = tuple(shape)
+        return _sym.reshape(self, **kwargs)
+
+    def astype(self, dtype):
+        """``mx.sym.Cast(self, dtype)``."""
+        from .. import symbol as _sym
+        return _sym.Cast(self, dtype=dtype)
 
     # ---- evaluation -------------------------------------------------------------------------------
     def simple_bind(self, ctx, grad_req='write', type_dict=None, stype_dict=None, group2ctx=None,

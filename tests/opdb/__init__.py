@@ -22,10 +22,14 @@ class Case:
     grad: whether to check the gradient of the torch compute numerically (float64)
     tol: {dtype: (rtol, atol)} overrides
     name: a label for the test id
+    gaps: known gaps as data, {key: reason}, run as xfail: key a dtype (mx.nd and mx.sym), 'sym' (every dtype
+          through mx.sym) or 'sym-<dtype>'
+    dynamic_shape: the output shape depends on the input values, so mx.sym's infer_shape leaves it unknown
+          (as MXNet's boolean_mask does)
     """
 
     def __init__(self, op, inputs, ref, params=None, dtypes=FLOATS, out_dtype=None, grad=True, tol=None,
-                 name=None, gaps=None):
+                 name=None, gaps=None, dynamic_shape=False):
         self.op = op
         self.inputs = inputs
         self.ref = ref
@@ -36,6 +40,7 @@ class Case:
         self.tol = tol or {}
         self.name = name or op
         self.gaps = gaps or {}
+        self.dynamic_shape = dynamic_shape
 
     def __repr__(self):
         return self.name

@@ -114,7 +114,8 @@ CASES = [
     Case('scatter_nd', lambda rng, dt: rand((1, 3))(rng, dt) + [np.array([[1.5]], dtype='float32')],
          _scatter_nd, {'shape': (2, 3)}, name='scatter_nd_rows'),
     Case('batch_take', _with((3, 4), [0.5, 3.5, 1.5]), _batch_take, dtypes=ALL),
-    Case('_contrib_boolean_mask', _mask_inputs, lambda d, i: d[i != 0], dtypes=ALL, grad=False),
+    Case('_contrib_boolean_mask', _mask_inputs, lambda d, i: d[i != 0], dtypes=ALL, grad=False,
+         dynamic_shape=True),
 ]
 
 ERROR_CASES = [

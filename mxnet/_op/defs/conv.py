@@ -143,6 +143,9 @@ def _pool_plan(p, spatial):
     left, right, out, counted = [], [], [], []
     for x, k, s, pd in zip(spatial, kernel, stride, pad):
         if p.pooling_convention == 'same':
+            if pd:
+                raise MXNetError('Pooling: the same pooling convention disables the use of pad (pad=%s)'
+                                 % fmt(pad))
             o = -(-x // s)
             total = max((o - 1) * s + k - x, 0)
             lp, rp, cnt = total // 2, total - total // 2, total - total // 2

@@ -107,7 +107,7 @@ def _where(p, condition, x, y):
 
 
 def _where_shape(p, shapes):
-    # x and y share one shape, which fills in the other (and a condition of x's shape) when unknown
+    # x and y share one shape, which fills in the other; the output needs the condition known (MXNet's rule)
     cond, x, y = shapes
     s = x if x is not None else y
     if s is None:
@@ -117,7 +117,7 @@ def _where_shape(p, shapes):
     if cond is not None and cond != s and not (len(cond) == 1 and len(s) >= 1 and cond[0] == s[0]):
         raise MXNetError('where: condition must have the shape of x %s or be 1-D of length %d, got shape %s'
                          % (_fmt(s), s[0] if s else 0, _fmt(cond)))
-    return [s if cond is None else cond, s, s], [s], []
+    return [cond, s, s], [None if cond is None else s], []
 
 
 register(OpDef('where', _where, inputs=('condition', 'x', 'y'), same_dtype=False, infer_shape=_where_shape,
@@ -229,5 +229,6 @@ def _boolean_mask(p, data, index):
 
 register(OpDef('_contrib_boolean_mask', _boolean_mask, inputs=('data', 'index'), same_dtype=False,
                aliases=('_npi_boolean_mask',), params={'axis': Int(0)},
+               infer_shape=lambda p, s: (s, [None], []),  # data-dependent: unknown until run, as in MXNet
                infer_type=lambda p, t: (t, [t[0]], []),
                doc='The slices of data along ``axis`` where index is non-zero.'))

@@ -35,8 +35,10 @@ def device_of(p):
 
 def known_shape(opname, shape):
     """``shape`` if it is a valid output shape: MXNet 1.x rejects an empty shape (unknown) and negative
-    dimensions. It also rejects 0 dimensions; this project allows them (empty arrays), as others rely on it."""
-    if not shape or any(d < 0 for d in shape):
+    dimensions. It also rejects 0 dimensions; this project allows them (empty arrays), as others rely on it.
+    With NumPy shape semantics on (``mx.np_shape``), ``()`` is a scalar's shape."""
+    from ...util import is_np_shape
+    if (not shape and not is_np_shape()) or any(d < 0 for d in shape):
         raise MXNetError('Operator %s inferring shapes failed: shape %s is unknown or has negative dimensions'
                          % (opname, tuple(shape)))
     return tuple(shape)
@@ -59,6 +61,9 @@ def _create_type(p, in_types):
 
 
 def _shape_of(p, in_shapes):
+    from ...util import is_np_shape
+    if is_np_shape():  # -1 marks an unknown dimension, 0 is a zero-size one, () a scalar
+        return in_shapes, [tuple(p.shape) if all(d >= 0 for d in p.shape) else None], []
     return in_shapes, [tuple(p.shape) if p.shape and all(d > 0 for d in p.shape) else None], []
 
 

@@ -59,9 +59,10 @@ def _norm_div(p, count_valid, total):
 
 # ---- SoftmaxOutput ------------------------------------------------------------------------------------
 def _softmax_out_shapes(p, d):
-    if p.multi_output:
-        return {'label': (d[0],) + tuple(d[2:])}
-    return {'label': tuple(d[:-1])}
+    if p.multi_output:  # MXNet infers (N, positions) and also accepts (N, ...) and data's shape with axis 1 = 1
+        n = d[0]
+        return {'label': [(n, math.prod(d[2:])), (n,) + tuple(d[2:]), (n, 1) + tuple(d[2:])]}
+    return {'label': [tuple(d[:-1]), tuple(d)]}  # data's own shape: probabilities as labels
 
 
 def _check_label(op, want, label):
@@ -87,8 +88,14 @@ def _softmax_rows(p, x):
 
 
 def _softmax_output(p, data, label):
+    if label.shape == data.shape:  # probabilities as labels: gradient (softmax - label) * grad_scale
+        def soft_gradient(x, out, lab, head):
+            g = (out - lab) * p.grad_scale
+            return g * out if p.out_grad else g
+        return loss_output(data, label, lambda x: _softmax_rows(p, x)[0], soft_gradient)
     if p.multi_output or label.shape != data.shape[:-1]:
-        _check_label('SoftmaxOutput', _softmax_out_shapes(p, tuple(data.shape))['label'], label)
+        want = _softmax_out_shapes(p, tuple(data.shape))['label']
+        _check_label('SoftmaxOutput', want[0] if p.multi_output else want, label)
 
     def forward(x):
         return _softmax_rows(p, x)[0]

@@ -37,7 +37,7 @@ def check_inputs(op, want, **tensors):
 
 def register_weighted(name, compute, expected, out_shapes=None, **kw):
     """Register an op whose shape inference fills in every input after ``data`` from ``expected(p, dshape)``
-    (``{input name: shape}``), checks the provided ones, then gives the output shapes by ``out_shapes(p,
+    (``{input name: shape}``, or a list of accepted shapes, the first one inferred), checks the provided ones, then gives the output shapes by ``out_shapes(p,
     in_shapes)`` or, without it, by running the compute on meta tensors."""
     op = OpDef(name, compute, **kw)
 
@@ -51,6 +51,11 @@ def register_weighted(name, compute, expected, out_shapes=None, **kw):
                 w = want.get(n)
                 if w is None:
                     continue
+                if isinstance(w, list):  # accepted layouts, the first one inferred
+                    if shapes[i] is None or shapes[i] not in [tuple(a) for a in w]:
+                        w = w[0]
+                    else:
+                        continue
                 if shapes[i] is None:
                     shapes[i] = tuple(w)
                 else:

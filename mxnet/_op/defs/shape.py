@@ -179,7 +179,8 @@ def _reshape_like(p, lhs, rhs):
     return lhs.reshape(new)
 
 
-register(OpDef('reshape_like', _fresh(_reshape_like), inputs=('lhs', 'rhs'), method=True, params={
+register(OpDef('reshape_like', _fresh(_reshape_like), inputs=('lhs', 'rhs'), method=True, same_dtype=False,
+               infer_type=lambda p, t: (t, [t[0]], []), params={
     'lhs_begin': Int(None), 'lhs_end': Int(None), 'rhs_begin': Int(None), 'rhs_end': Int(None)},
     doc='Reshape lhs so that dims [lhs_begin, lhs_end) take the shape of rhs dims [rhs_begin, rhs_end).'))
 
@@ -563,6 +564,9 @@ def _check_block(op, x, b, channels_div):
     if b < 1:
         raise MXNetError('%s: block_size must be positive, got %d' % (op, b))
     n, c, h, w = x.shape
+    for what, d in (('depth', c), ('height', h), ('width', w)):
+        if d == 0:
+            raise MXNetError('%s: the %s dimension of shape %s cannot be 0' % (op, what, _fmt(x.shape)))
     if channels_div and c % (b * b):
         raise MXNetError('%s: the depth dimension %d of shape %s must be a multiple of block_size^2 = %d'
                          % (op, c, _fmt(x.shape), b * b))
@@ -598,6 +602,9 @@ def _diag(p, x):
     a1, a2 = norm_axis('diag', p.axis1, x.dim()), norm_axis('diag', p.axis2, x.dim())
     if a1 == a2:
         raise MXNetError('diag: axis1 and axis2 must differ, both are %d' % a1)
+    h, w = x.shape[a1], x.shape[a2]
+    if (min(h, w - p.k) if p.k >= 0 else min(h + p.k, w)) <= 0:
+        raise MXNetError('diag: offset k=%d is out of range for axes of sizes %d and %d' % (p.k, h, w))
     return torch.diagonal(x, p.k, a1, a2)
 
 

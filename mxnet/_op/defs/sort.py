@@ -37,13 +37,32 @@ def _index_param():
     return Enum(_INDEX_DTYPES, 'float32', 'dtype of the returned indices')
 
 
+def _stable_topk(x, a, k, ascending):
+    """(values, indices) of the k first elements of a stable sort along ``a``, or None where torch.topk
+    cannot give them (equal elements straddling the k-th place): much cheaper than a full sort for small k."""
+    vals, idx = torch.topk(x, k, dim=a, largest=not ascending, sorted=True)
+    kth = vals.narrow(a, k - 1, 1)
+    if not torch.equal((x == kth).sum(a), (vals == kth).sum(a)):
+        return None
+    order = idx.argsort(dim=a)  # equal values within the k: lower index first, as a stable sort does
+    vals, idx = vals.gather(a, order), idx.gather(a, order)
+    vals, o2 = torch.sort(vals, dim=a, descending=not ascending, stable=True)
+    return vals, idx.gather(a, o2)
+
+
 def _topk(p, data):
-    x, a, vals, idx = _sorted('topk', data, p.axis, p.is_ascend)
+    x, a = _axis_of('topk', data, p.axis)
     n = x.shape[a]
     k = p.k if p.k > 0 else n
     if k > n:
         raise MXNetError('topk: k must not exceed the size %d of the sorted axis, got k = %d' % (n, k))
-    vals, idx = vals.narrow(a, 0, k), idx.narrow(a, 0, k)
+    fast = (_stable_topk(x, a, k, p.is_ascend) if 0 < k <= n // 8 and x.device.type != 'meta'
+            and not x.dtype.is_complex and x.dtype != torch.bool else None)
+    if fast is not None:
+        vals, idx = fast
+    else:
+        vals, idx = torch.sort(x, dim=a, descending=not p.is_ascend, stable=True)
+        vals, idx = vals.narrow(a, 0, k), idx.narrow(a, 0, k)
     if p.ret_typ == 'mask':
         return torch.zeros_like(x).scatter(a, idx, 1).reshape(data.shape)
     idx = idx.to(_dtype.to_torch(p.dtype))
