@@ -4,8 +4,21 @@ import threading
 __all__ = ['AttrScope']
 
 
-class AttrScope:
-    """``with AttrScope(ctx_group='dev1'):`` adds these attributes (as strings) to new symbols."""
+class _CurrentScope(type):
+    """``AttrScope.current``: this thread's scope, readable and settable on the class as in MXNet."""
+
+    @property
+    def current(cls):
+        return current()
+
+    @current.setter
+    def current(cls, scope):
+        cls._current.value = scope
+
+
+class AttrScope(metaclass=_CurrentScope):
+    """``with AttrScope(ctx_group='dev1'):`` adds these attributes (as strings) to new symbols; each thread
+    has its own current scope (``AttrScope.current``)."""
     _current = threading.local()
 
     def __init__(self, **kwargs):

@@ -12,10 +12,23 @@ class InvalidDeviceType(MXNetError, KeyError):
     """An unknown device type name; a KeyError as in MXNet, and an MXNetError."""
 
 
-class Context:
+class _DefaultContext(type):
+    """``Context.default_ctx``: this thread's default context, readable and settable on the class as in
+    MXNet."""
+
+    @property
+    def default_ctx(cls):
+        return current_context()
+
+    @default_ctx.setter
+    def default_ctx(cls, ctx):
+        cls._default.value = ctx
+
+
+class Context(metaclass=_DefaultContext):
     """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)`` or another Context.
 
-    Usable as ``with Context(...):`` to set the default context of array creation.
+    Usable as ``with Context(...):`` to set the default context of array creation (per thread).
     """
     devtype2str = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
     devstr2type = {'cpu': 1, 'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}

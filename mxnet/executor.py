@@ -5,6 +5,7 @@ import torch
 
 from .base import MXNetError
 from . import _dtype
+from . import engine as _engine
 from .context import Context
 from .ndarray.ndarray import NDArray, wrap
 from .ndarray.register import compute_error
@@ -137,7 +138,10 @@ def _watch_input_grads(node, p, ins, watched):
 
 def _report_inputs(monitor, node, ins):
     p = node.params
-    names = node.op.input_names(p, len(node.inputs)) + node.op.aux_names(p)
+    if node.op.monitor_inputs is None:
+        names = node.op.input_names(p, len(node.inputs)) + node.op.aux_names(p)
+    else:
+        names = node.op.monitor_inputs(p, len(node.inputs))
     for (src, _), name, t in zip(node.inputs, names, ins):
         arr = wrap(t.detach())
         if src.op is None:
@@ -203,6 +207,7 @@ class Executor:
         self._leaves = None
         self._monitor = None
         self._monitor_all = False
+        self._error = None  # the asynchronous error of the last forward (see mx.engine)
 
     def _alloc_outputs(self):
         """Zero output arrays of the inferred shapes and dtypes (MXNet allocates them at bind time)."""
@@ -301,6 +306,7 @@ class Executor:
         args = [a._data for a in self.arg_arrays]
         aux = [a._data for a in self.aux_arrays]
         self._eval_forward = not record
+        token = _engine.mark()
         if record and self._grad_idx:
             leaves = []
             cache = self._leaf_cache
@@ -330,16 +336,20 @@ class Executor:
             self._leaves = None
             self._heads = None
         self._set_outputs(heads)
+        # an asynchronous error inside the graph (or on an input) is MXNet's: the outputs carry it
+        self._error = _engine.error_since(token, args + aux)
+        if self._error is not None:
+            for o in self.outputs:
+                _engine.fail(o._data, self._error)
 
     def backward(self, out_grads=None, is_train=True):
         """Gradients of the outputs (weighted by ``out_grads``, default ones) into the gradient arrays."""
         if self._heads is None:
             if not self._grad_idx:
                 return
-            if not self._eval_forward:
-                raise MXNetError('backward: call forward first')
-            # MXNet differentiates the last forward whatever its mode: record that inference pass again
-            self._run(False, True)
+            # MXNet differentiates the last forward whatever its mode: record that inference pass again;
+            # before any forward it differentiates the bound arrays as they are (a training pass)
+            self._run(not self._eval_forward, True)
         if out_grads is None:
             out_grads = [None] * len(self._heads)
         elif isinstance(out_grads, NDArray):
@@ -367,6 +377,14 @@ class Executor:
                 dst.zero_()
             else:
                 dst.copy_(g)
+        if len(self._leaves) < len(self._grad_idx):  # integer inputs take no gradient: MXNet writes zeros
+            done = {i for i, _ in self._leaves}
+            for i in self._grad_idx:
+                if i not in done and self._grad_req[i] == 'write':
+                    self.grad_arrays[i]._data.zero_()
+        if self._error is not None:
+            for i in self._grad_idx:
+                _engine.fail(self.grad_arrays[i]._data, self._error)
         if self._monitor is not None and self._watched:
             self._report_backward()
 

@@ -1,4 +1,6 @@
 """``mx.kv``: the single-process key-value stores 'local' and 'device' (gradient aggregation across devices)."""
+import torch
+
 from .base import MXNetError
 from .ndarray.ndarray import NDArray
 
@@ -72,22 +74,47 @@ class KVStore:
                 stored._data.copy_(total)
 
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
-        """Copy the stored value(s) into ``out`` (an NDArray or a list per key)."""
+        """Copy the stored value(s) into ``out`` (an NDArray or a list per key). Sparse outputs are skipped
+        when ``ignore_sparse`` (MXNet's default: use ``row_sparse_pull`` for them)."""
         assert out is not None
         for k, o in self._pairs(key, out):
             outs = o if isinstance(o, (list, tuple)) else [o]
             stored = self._get(k)
             for x in outs:
+                if ignore_sparse and x.stype != 'default':
+                    continue
                 x._data.copy_(stored._data.to(x._data.device))
 
     def pushpull(self, key, value, out=None, priority=0):
+        """``push`` then ``pull`` in one call: with no updater the pulled value is the sum of the pushed ones
+        (an all-reduce); ``out`` defaults to ``value`` (the sum written back in place)."""
         self.push(key, value, priority)
-        if out is not None:
-            self.pull(key, out, priority)
+        self.pull(key, value if out is None else out, priority, ignore_sparse=False)
 
     def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
-        """Dense storage only: pulls whole rows (the requested rows are included)."""
-        self.pull(key, out, priority)
+        """Pull rows ``row_ids`` (an int NDArray per output) of the stored row_sparse value(s) into ``out``:
+        the other rows of each output become zero."""
+        assert out is not None and row_ids is not None, 'row_sparse_pull needs out and row_ids'
+        keys = key if isinstance(key, (list, tuple)) else [key]
+        outs = out if isinstance(key, (list, tuple)) else [out]
+        ids = row_ids if isinstance(key, (list, tuple)) else [row_ids]
+        if len(outs) != len(keys) or len(ids) != len(keys):
+            raise MXNetError('row_sparse_pull: %d keys but %d outputs and %d row_ids'
+                             % (len(keys), len(outs), len(ids)))
+        for k, o, r in zip(keys, outs, ids):
+            stored = self._get(_key(k))
+            os_ = o if isinstance(o, (list, tuple)) else [o]
+            rs = r if isinstance(r, (list, tuple)) else [r] * len(os_)
+            if len(rs) != len(os_):
+                raise MXNetError('row_sparse_pull of key %s: %d outputs but %d row_ids' % (k, len(os_), len(rs)))
+            for x, rid in zip(os_, rs):
+                if x.stype != 'row_sparse':
+                    raise MXNetError('row_sparse_pull of key %s: the output must be row_sparse, got stype %s'
+                                     % (k, x.stype))
+                t = stored._data.to(x._data.device)
+                rows = rid._data.reshape(-1).to(device=t.device, dtype=torch.int64)
+                x._data.zero_()
+                x._data[rows] = t[rows]
 
     def broadcast(self, key, value, out, priority=0):
         self.init(key, value)
@@ -112,10 +139,10 @@ class KVStore:
             self._updater.set_states(f.read())
 
     def init_params(self, names, param_arrays, arg_params):
-        """Module's start-up: one key per parameter index, holding its initial value."""
-        for i, name in enumerate(names):
-            if i not in self._store:
-                self.init(i, arg_params[name])
+        """Module's start-up: one key per parameter name, holding its initial value."""
+        for name in names:
+            if name not in self._store:
+                self.init(name, arg_params[name])
 
     def set_gradient_compression(self, compression_params):
         pass

@@ -4,10 +4,23 @@ import threading
 __all__ = ['NameManager', 'Prefix']
 
 
-class NameManager:
+class _CurrentManager(type):
+    """``NameManager.current``: this thread's manager, readable and settable on the class as in MXNet."""
+
+    @property
+    def current(cls):
+        return current()
+
+    @current.setter
+    def current(cls, manager):
+        NameManager._current.value = manager
+
+
+class NameManager(metaclass=_CurrentManager):
     """Gives unnamed symbols the name ``<hint><n>`` (``fullyconnected0``, ``_plus1``), counting per hint.
 
-    Used as ``with NameManager():`` to start a fresh count.
+    Used as ``with NameManager():`` to start a fresh count; each thread has its own current manager
+    (``NameManager.current``).
     """
     _current = threading.local()
 

@@ -19,8 +19,8 @@ from ._op.params import Str
 from .context import context_of
 from .ndarray.ndarray import NDArray, wrap
 
-__all__ = ['CustomOp', 'CustomOpProp', 'register', 'get_all_registered_operators', 'OperatorArguments',
-           'get_operator_arguments']
+__all__ = ['CustomOp', 'CustomOpProp', 'PythonOp', 'NumpyOp', 'NDArrayOp', 'register',
+           'get_all_registered_operators', 'OperatorArguments', 'get_operator_arguments']
 
 _PROP_CLASSES = {}  # registered name -> CustomOpProp subclass
 _PROPS = {}  # (op_type, kwargs) -> (class, instance): one property object per distinct configuration
@@ -232,7 +232,11 @@ class _Call:
         shapes = [list(t.shape) for t in tensors]
         _, out_shapes, _ = _ask(p, 'infer_shape', shapes[:n_in], False, _shape_or_none)
         _, out_types, _ = _ask(p, 'infer_type', [_dtype.to_numpy(t.dtype) for t in ins], False, _dtype.dtype_name)
-        dev = tensors[0].device
+        if tensors:
+            dev = tensors[0].device
+        else:  # an operator without inputs runs on the current context
+            from .context import current_context
+            dev = current_context().torch_device
         # MXNet creates the CustomOp once per executor (bind) and once per imperative call
         state = getattr(p, 'bind_state', None)
         op = state.get('op') if state is not None else None
@@ -309,3 +313,95 @@ def _install_frontends():
 
 
 _install_frontends()
+
+
+# ---- legacy Python operators (PythonOp / NumpyOp / NDArrayOp) ------------------------------------------
+class PythonOp:
+    """MXNet's deprecated Python operator: subclasses override ``forward(in_data, out_data)``,
+    ``backward(out_grad, in_data, out_data, in_grad)``, ``infer_shape``, ``list_arguments`` and
+    ``list_outputs``; ``get_symbol(*inputs, **kwargs)`` (or calling the object) makes the symbol. By default
+    it is the identity on one input. Here it runs as a ``Custom`` operator."""
+    _array = None  # how forward/backward see the arrays: a function NDArray -> the user's array type
+
+    def __init__(self, need_top_grad=True):
+        self.info_ = None
+        self.need_top_grad_ = need_top_grad
+
+    def __call__(self, *args, **kwargs):
+        return self.get_symbol(*args, **kwargs)
+
+    def get_symbol(self, *args, **kwargs):
+        from . import symbol
+        op_type = '_python_op_%d' % id(self)
+        register(op_type)(_python_prop(self))
+        return symbol.Custom(*args, op_type=op_type, **kwargs)
+
+    def forward(self, in_data, out_data):
+        out_data[0][:] = in_data[0]
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        in_grad[0][:] = out_grad[0]
+
+    def infer_shape(self, in_shape):
+        return in_shape, [in_shape[0]]
+
+    def list_outputs(self):
+        return ['output']
+
+    def list_arguments(self):
+        return ['data']
+
+    def need_top_grad(self):
+        return self.need_top_grad_
+
+
+class NumpyOp(PythonOp):
+    """A PythonOp whose forward and backward receive numpy arrays and write their results in place."""
+
+
+class NDArrayOp(PythonOp):
+    """A PythonOp whose forward and backward receive NDArrays."""
+
+    def declare_backward_dependency(self, out_grad, in_data, out_data):
+        return (list(out_grad) if self.need_top_grad_ else []) + list(in_data) + list(out_data)
+
+
+def _python_prop(pyop):
+    """A CustomOpProp class running the PythonOp instance ``pyop``."""
+    as_numpy = isinstance(pyop, NumpyOp)
+
+    def run(method, req, arrays, written):
+        """Call ``method`` on the arrays (numpy copies for a NumpyOp) and store the ``written`` ones back."""
+        if not as_numpy:
+            method(*arrays)
+            return
+        views = [[a.asnumpy() for a in group] for group in arrays]
+        method(*views)
+        for dst, src, r in zip(arrays[written], views[written], req):
+            if r != 'null':
+                dst[:] = src
+
+    class _Op(CustomOp):
+        def forward(self, is_train, req, in_data, out_data, aux):
+            run(pyop.forward, req, (in_data, out_data), 1)
+
+        def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+            run(pyop.backward, req, (out_grad, in_data, out_data, in_grad), 3)
+
+    class _Prop(CustomOpProp):
+        def __init__(self):
+            super().__init__(need_top_grad=pyop.need_top_grad())
+
+        def list_arguments(self):
+            return pyop.list_arguments()
+
+        def list_outputs(self):
+            return pyop.list_outputs()
+
+        def infer_shape(self, in_shape):
+            return pyop.infer_shape(in_shape)
+
+        def create_operator(self, ctx, in_shapes, in_dtypes):
+            return _Op()
+
+    return _Prop

@@ -160,12 +160,23 @@ def random_sample(population, k):
 
 def rand_ndarray(shape, stype='default', density=None, dtype=None, modifier_func=None,
                  shuffle_csr_indices=False, distribution=None, ctx=None):
-    """A standard-normal NDArray of ``shape`` (cast to ``dtype``, float32 by default) on ``ctx``."""
+    """A random NDArray of ``shape`` (float32 unless ``dtype``) on ``ctx``: standard normal for 'default';
+    for 'row_sparse' / 'csr' a fraction ``density`` (random when None) of the rows / elements hold uniform
+    [0, 1) values and the rest are zero."""
     from .ndarray import array
-    if stype != 'default':
-        raise MXNetError('rand_ndarray: storage type %r is not supported; only dense (stype=\'default\') '
-                         'arrays exist in this implementation' % (stype,))
-    return array(random_arrays(shape), dtype=dtype, ctx=ctx or default_context())
+    if stype == 'default':
+        return array(random_arrays(shape), dtype=dtype, ctx=ctx or default_context())
+    if stype not in ('row_sparse', 'csr'):
+        raise MXNetError('rand_ndarray: unknown storage type %r' % (stype,))
+    density = np.random.rand() if density is None else density
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    values = np.random.uniform(size=shape)
+    if distribution == 'powerlaw' or modifier_func is not None:
+        values = np.random.uniform(size=shape) ** 2 if modifier_func is None else \
+            np.vectorize(modifier_func)(values)
+    keep = np.random.rand(*(shape[:1] if stype == 'row_sparse' else shape)) < density
+    values = values * keep.reshape(keep.shape + (1,) * (len(shape) - keep.ndim))
+    return array(values, dtype=dtype, ctx=ctx or default_context()).tostype(stype)
 
 
 def _rand_dims(highs, allow_zero_size):

@@ -189,3 +189,31 @@ def test_methods(ctx):
     assert x[0:1].broadcast_axes(axis=0, size=2).shape == (2, 4)
     assert x.slice(begin=(1,), end=(2,)).shape == (1, 4)
     assert x.shape_array().asnumpy().tolist() == [3, 4]
+
+
+def test_moveaxis_onehot_encode_and_reshape_error():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    a = mx.nd.array(x)
+    for src, dst in ((0, 2), (2, 0), (-1, 0), ([0, 1], [2, 0])):
+        np.testing.assert_array_equal(mx.nd.moveaxis(a, src, dst).asnumpy(), np.moveaxis(x, src, dst))
+    out = mx.nd.zeros((3, 4))
+    assert mx.nd.onehot_encode(mx.nd.array([1, 3, 0]), out=out) is out
+    np.testing.assert_array_equal(out.asnumpy(), np.eye(4, dtype=np.float32)[[1, 3, 0]])
+    with pytest.raises(ValueError):  # MXNet 1.9.1's error type for a size mismatch
+        a.reshape((2, 5))
+    with pytest.raises(mx.MXNetError):
+        a.reshape((2, 5))
+
+
+def test_moveaxis_errors():
+    a = mx.nd.zeros((1, 2, 3))
+    assert mx.nd.moveaxis(a, range(3), range(3)).shape == (1, 2, 3)
+    for src, dst in ((3, 0), (-4, 0), (0, 5), ([0, 0], [0, 1]), ([0, 1], [1, 1]), (0, [0, 1])):
+        with pytest.raises(ValueError):
+            mx.nd.moveaxis(a, src, dst)
+
+
+def test_zeros_ones_out():
+    out = mx.nd.full((2, 2), 5)
+    assert mx.nd.ones((2, 2), out=out) is out and (out.asnumpy() == 1).all()
+    assert mx.nd.zeros((2, 2), out=out) is out and (out.asnumpy() == 0).all()

@@ -197,3 +197,38 @@ def test_lr_scheduler_errors():
         mx.lr_scheduler.CosineScheduler(max_update=5, base_lr=0.1, warmup_begin_lr=0.2)
     with pytest.raises(ValueError):
         mx.lr_scheduler.LRScheduler(warmup_mode='cubic')
+
+
+def test_custom_update_gets_single_arrays():
+    """A subclass overriding only update() gets one weight per call, even under SGD (aggregate_num 4)."""
+    calls = []
+
+    class MySGD(mx.optimizer.SGD):
+        def update(self, index, weight, grad, state):
+            assert isinstance(weight, mx.nd.NDArray) and isinstance(grad, mx.nd.NDArray)
+            calls.append(index)
+            weight[:] = weight - 0.5 * grad
+
+    upd = mx.optimizer.get_updater(MySGD())
+    ws = [mx.nd.ones((2,)) for _ in range(5)]
+    upd(list(range(5)), [mx.nd.ones((2,)) for _ in range(5)], ws)
+    assert calls == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(ws[4].asnumpy(), [0.5, 0.5])
+
+
+def test_custom_optimizer_with_own_aggregate_num_gets_chunks():
+    seen = []
+
+    class Chunked(mx.optimizer.Optimizer):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.aggregate_num = 2
+
+        def update(self, index, weight, grad, state):
+            seen.append(list(index))
+            for w, g in zip(weight, grad):
+                w[:] = w - g
+
+    upd = mx.optimizer.get_updater(Chunked())
+    upd(list(range(3)), [mx.nd.ones((2,)) for _ in range(3)], [mx.nd.ones((2,)) for _ in range(3)])
+    assert seen == [[0, 1], [2]]

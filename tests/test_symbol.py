@@ -127,3 +127,18 @@ def test_executor_forward_backward(ctx):
     assert ex2.grad_dict['a'].asnumpy().tolist() == [4.0, 7.0]
     assert ex2.grad_dict['b'].asnumpy().tolist() == [1.0, 2.0]
     assert c.eval(ctx=ctx, a=mx.nd.ones((2,)), b=mx.nd.ones((2,)))[0].asnumpy().tolist() == [2.0, 2.0]
+
+
+def test_symbol_pickle_bool_children_and_hidden_kwargs():
+    import pickle
+    from mxnet.base import NotImplementedForSymbol
+    data = mx.sym.Variable('data')
+    fc = mx.sym.FullyConnected(data, num_hidden=3, name='fc', lr_mult=2)
+    # MXNet keeps ctx_group / lr_mult / wd_mult given as keyword arguments as node attributes
+    assert fc.attr_dict()['fc'] == {'num_hidden': '3', '__lr_mult__': '2', 'lr_mult': '2'}
+    assert pickle.loads(pickle.dumps(fc)).tojson() == fc.tojson()
+    with pytest.raises(NotImplementedForSymbol):
+        bool(data)
+    sliced = mx.sym.SliceChannel(data, num_outputs=3, name='slice')
+    assert sliced.get_children().list_outputs() == ['data']  # each head node once
+    assert data.get_children() is None

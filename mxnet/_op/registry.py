@@ -7,7 +7,7 @@ import torch
 from ..base import MXNetError
 from .params import REQUIRED, Param
 
-__all__ = ['OpDef', 'Attrs', 'register', 'defop', 'get', 'all_ops', 'find', 'same_shape']
+__all__ = ['OpDef', 'Attrs', 'register', 'defop', 'get', 'all_ops', 'find', 'same_shape', 'unnamed_inputs']
 
 _OPS = {}
 
@@ -52,12 +52,17 @@ class OpDef:
     bind_state         True: each executor gives its node of this op a parameter copy with ``p.bind_state``, a
                        dict kept for the executor's life (Custom creates its CustomOp there once per bind);
                        imperative calls have no ``bind_state`` attribute.
+    monitor_inputs     ``f(p, n)``: the names under which an executor's monitor reports the n inputs
+                       (``<node>_<name>``) where MXNet's differ from the argument names (an op without
+                       FListInputNames reports ``input0``, ...; see ``unnamed_inputs``); None: input_names.
+    reverse_shape      ``f(p, in_shapes, out_shapes) -> in_shapes``: fills unknown (0) dims of partly known
+                       inputs from the known output shapes, as MXNet's Reshape does; None: no such rule.
     """
 
     def __init__(self, name, compute, inputs=('data',), params=None, aliases=(), outputs=('output',),
                  aux=(), num_visible=None, variadic=None, infer_shape=None, infer_type=None, doc='',
                  train_aware=False, same_dtype=True, method=None, explain_error=None, var_attrs=None,
-                 extra_param=None, bind_state=False):
+                 extra_param=None, bind_state=False, monitor_inputs=None, reverse_shape=None):
         self.name = name
         self.aliases = tuple(aliases)
         self.compute = compute
@@ -82,6 +87,8 @@ class OpDef:
         self.var_attrs = dict(var_attrs or {})
         self.extra_param = extra_param
         self.bind_state = bind_state
+        self.monitor_inputs = monitor_inputs
+        self.reverse_shape = reverse_shape
         self._defaults = {k: v.default for k, v in self.params.items() if v.default is not REQUIRED}
         self._cache = {}
 
@@ -189,6 +196,11 @@ class OpDef:
 
     def __repr__(self):
         return '<OpDef %s>' % self.name
+
+
+def unnamed_inputs(p, n):
+    """``monitor_inputs`` rule of ops MXNet registers without input names: ``input0``, ``input1``, ..."""
+    return ['input%d' % i for i in range(n)]
 
 
 def same_shape(num_outputs=1):

@@ -501,6 +501,8 @@ class HybridBlock(Block):
         flat, _ = _flatten(args, 'input')
         flat = [a for a in flat if a is not None]
         known = {i.name: getattr(j, attr) for i, j in zip(inputs, flat)}
+        if attr == 'shape':
+            out = _without_partial_shapes(out)
         arg_attrs, _, aux_attrs = getattr(out, infer_fn)(**known)
         if arg_attrs is None:
             raise ValueError('Cannot infer the %s of the parameters of %s from the inputs %s'
@@ -627,6 +629,17 @@ class HybridBlock(Block):
         """No backends exist here: hybridize and run once."""
         self.hybridize(True)
         return self(x, *args)
+
+
+def _without_partial_shapes(sym):
+    """A copy of ``sym`` whose variables keep only fully known ``__shape__`` attributes: the parameters'
+    partial shapes (0 = unknown) are checked against the inferred ones when set (``Parameter.shape``)."""
+    sym = copy.copy(sym)
+    for node in sym._nodes():
+        shape = node.attrs.get('__shape__') if node.op is None else None
+        if shape and re.search(r'(^|[(,\s])-?0\s*[,)]', shape):
+            del node.attrs['__shape__']
+    return sym
 
 
 def _same_but_trailing_none(fmt, stored):

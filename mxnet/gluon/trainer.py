@@ -45,6 +45,25 @@ def _create_kvstore(kvstore, num_device, arg_params):
     return kv, update_on_kvstore
 
 
+class _ContextUpdater(opt.Updater):
+    """The Updater of the ``k``-th context: update counts are kept per context (the optimizer's per-device
+    counts), also for CPU contexts, whose arrays here all report device id 0."""
+
+    def __init__(self, optimizer, k):
+        super().__init__(optimizer)
+        self._k = k
+
+    def __call__(self, index, grad, weight):
+        optimizer = self.optimizer
+        real = type(optimizer)._set_current_context
+        k = self._k
+        optimizer._set_current_context = lambda _device_id: real(optimizer, k)
+        try:
+            super().__call__(index, grad, weight)
+        finally:
+            del optimizer._set_current_context
+
+
 class Trainer:
     """Updates ``params`` (a ParameterDict, dict or list of Parameters; dict keys are taken in sorted order)
     with ``optimizer`` (a name with ``optimizer_params``, or an Optimizer). ``step(batch_size)`` sums the
@@ -102,7 +121,7 @@ class Trainer:
             self._optimizer.param_dict = param_dict
         else:
             self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
-        self._updaters = [opt.get_updater(self._optimizer) for _ in (self._contexts or [None])]
+        self._updaters = [_ContextUpdater(self._optimizer, k) for k in range(len(self._contexts or [None]))]
 
     def _init_params(self):
         """Put the values of the parameters waiting for it into the kvstore."""
@@ -238,11 +257,6 @@ class Trainer:
                                            priority=-i)
                 else:
                     self._kvstore.pushpull(i, grad_list, out=grad_list, priority=-i)
-            if self._update_on_kvstore:
-                for param in self._params:
-                    if param.grad_req != 'null':
-                        for d in param._check_and_get(param._data, list):
-                            d._data._mx_fresh = False
 
     def update(self, batch_size, ignore_stale_grad=False):
         """The update half of ``step`` (after ``allreduce_grads``)."""
@@ -254,8 +268,6 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _update(self, ignore_stale_grad=False):
-        if self._kvstore and self._update_on_kvstore:
-            return
         updates = [[] for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
@@ -270,6 +282,10 @@ class Trainer:
                             'Parameters (Blocks) for this iteration. If you are intentionally only using a subset, '
                             'call step with ignore_stale_grad=True to suppress this warning and skip updating of '
                             'Parameters with stale gradient' % (param.name, str(data.context)))
+            if self._kvstore and self._update_on_kvstore:
+                for data in datas:
+                    data._data._mx_fresh = False
+                continue
             for upd, arr, grad in zip(updates, datas, param.list_grad()):
                 if not ignore_stale_grad or getattr(arr._data, '_mx_fresh', False):
                     upd.append((i, grad, arr))

@@ -361,43 +361,33 @@ class Module(BaseModule):
         self._exec_group.backward(out_grads=out_grads)
 
     def update(self):
-        """Apply the optimizer to every parameter with its gradient (summed over devices)."""
+        """Apply the optimizer to every parameter with its gradient. Where there is a KVStore it owns the
+        aggregation over devices (and workers): ``kv.pushpull`` sums the gradients in place, or, when the
+        store updates the weights itself, pulls the updated weights."""
         assert self.binded and self.params_initialized and self.optimizer_initialized
         self._params_dirty = True
         group = self._exec_group
+        kv = self._kvstore
         if self._update_on_kvstore:
-            self._kvstore.update(group.param_names, group.param_arrays, group.grad_arrays)
+            for i, (name, ws, gs) in enumerate(zip(group.param_names, group.param_arrays, group.grad_arrays)):
+                if gs[0] is not None:
+                    kv.pushpull(name, gs, out=ws, priority=-i)
             return
         num_device = len(self._context)
-        if num_device == 1:
-            idx, grads, weights = [], [], []
-            for i, (ws, gs) in enumerate(zip(group.param_arrays, group.grad_arrays)):
-                if gs[0] is not None:
-                    idx.append(i)
-                    grads.append(gs[0])
-                    weights.append(ws[0])
+        updates = [([], [], []) for _ in range(num_device)]
+        for i, (name, ws, gs) in enumerate(zip(group.param_names, group.param_arrays, group.grad_arrays)):
+            if gs[0] is None:
+                continue
+            if kv is not None:
+                kv.pushpull(name, gs, priority=-i)
+            for k in range(num_device):
+                idx, grads, weights = updates[k]
+                idx.append(i * num_device + k)
+                grads.append(gs[k])
+                weights.append(ws[k])
+        for idx, grads, weights in updates:
             if idx:
                 self._updater(idx, grads, weights)
-            return
-        if num_device > 1:
-            for grads in group.grad_arrays:
-                if grads[0] is None:
-                    continue
-                total = grads[0]._data.clone()
-                for g in grads[1:]:
-                    total += g._data.to(total.device)
-                for g in grads:
-                    g._data.copy_(total)
-        updates = [[] for _ in range(num_device)]
-        for i, (weights, grads) in enumerate(zip(group.param_arrays, group.grad_arrays)):
-            if grads[0] is None:
-                continue
-            for k, (w, g) in enumerate(zip(weights, grads)):
-                updates[k].append((i * num_device + k, g, w))
-        for dev_updates in updates:
-            if dev_updates:
-                idx, grads, weights = zip(*dev_updates)
-                self._updater(list(idx), list(grads), list(weights))
 
     def get_outputs(self, merge_multi_context=True):
         assert self.binded and self.params_initialized

@@ -16,6 +16,7 @@ from .._op.defs.binary import OPS, REFLECT, fmt_shape, scalar_apply
 from .ndarray import NDArray
 from .register import run
 from .. import autograd as _autograd
+from .. import engine as _engine
 
 __all__ = ['add', 'subtract', 'multiply', 'divide', 'true_divide', 'modulo', 'power', 'maximum', 'minimum',
            'equal', 'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal',
@@ -28,6 +29,15 @@ _NAMES = ['lhs', 'rhs']
 _ag_state = _autograd._state
 _grad_enabled = torch.is_grad_enabled
 _no_grad = torch.no_grad
+
+
+_pending = _engine.pending
+
+
+def _inherit(a, *operands):
+    """Result ``a`` fails with a failed operand's asynchronous error (call only when ``_pending``)."""
+    _engine.propagate([x._data for x in operands if isinstance(x, NDArray)], [a._data])
+    return a
 
 
 def _unsupported(x):
@@ -135,6 +145,8 @@ def _ufunc(key, name):
             raise _unsupported(lhs)
         a = _new(NDArray)
         a._data = r
+        if _pending:
+            _inherit(a, lhs, rhs)
         return a
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = ('Elementwise %s of arrays and/or scalars: two arrays broadcast as ``broadcast_%s``; an array '
@@ -188,7 +200,7 @@ def _fast_method(key, reflected=False):
                     self._data.requires_grad and not _ag_state.recording):
                 a = _new(NDArray)
                 a._data = skernel(self._data, other)
-                return a
+                return _inherit(a, self) if _pending else a
             return slow(other, self)
         return method
 
@@ -206,12 +218,12 @@ def _fast_method(key, reflected=False):
                     return slow(self, other)
                 a = _new(NDArray)
                 a._data = r
-                return a
+                return _inherit(a, self, other) if _pending else a
         elif (t is float or t is int) and skernel is not None and self._data.dtype in fast_scalars and not (
                 self._data.requires_grad and not _ag_state.recording):
             a = _new(NDArray)
             a._data = skernel(self._data, other)
-            return a
+            return _inherit(a, self) if _pending else a
         return slow(self, other)
     return method
 
@@ -233,11 +245,11 @@ def _cmp_method(key):
                     return slow(self, other)
                 a = _new(NDArray)
                 a._data = r
-                return a
+                return _inherit(a, self, other) if _pending else a
         elif (t is float or t is int) and self._data.dtype in fast_scalars:
             a = _new(NDArray)
             a._data = fn(self._data, other)
-            return a
+            return _inherit(a, self) if _pending else a
         return slow(self, other)
     return method
 
@@ -315,7 +327,7 @@ def _negative(self):
         return multiply(self, -1.0)
     a = _new(NDArray)
     a._data = torch.neg(x)
-    return a
+    return _inherit(a, self) if _pending else a
 
 
 def _abs_method():
@@ -326,7 +338,7 @@ def _abs_method():
         if self._data.requires_grad and not _ag_state.recording:
             with _no_grad():  # not recording
                 a._data = compute(None, self._data)
-            return a
+            return _inherit(a, self) if _pending else a
         a._data = compute(None, self._data)
-        return a
+        return _inherit(a, self) if _pending else a
     return __abs__

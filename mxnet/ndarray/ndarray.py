@@ -9,8 +9,11 @@ import torch
 from ..base import MXNetError, numeric_types, integer_types
 from ..context import Context, current_context, context_of
 from .. import _dtype
+from .. import engine as _engine
 
 __all__ = ['NDArray', 'wrap']
+
+_pending = _engine.pending  # asynchronous errors, raised where a value is read
 
 _new = object.__new__
 
@@ -20,6 +23,17 @@ def wrap(tensor):
     a = _new(NDArray)
     a._data = tensor
     return a
+
+
+def _inherit(src, dst):
+    """``dst``, failed with ``src``'s asynchronous error if it has one (a copy of a failed array)."""
+    if _pending:
+        _engine.propagate((src,), (dst,))
+    return dst
+
+
+class ReshapeError(MXNetError, ValueError):
+    """A target shape that the array's shape cannot be reshaped to."""
 
 
 class NDArray:
@@ -119,6 +133,8 @@ class NDArray:
     # ---- conversion -------------------------------------------------------------------------------
     def asnumpy(self):
         """A numpy copy of the data."""
+        if _pending:
+            _engine.rethrow(self._data)
         t = self._data.detach()
         if t.dtype is torch.bfloat16:
             return t.view(torch.int16).cpu().numpy().view(np.uint16).view(_dtype.TORCH2NP[torch.bfloat16])
@@ -176,10 +192,12 @@ class NDArray:
         tdt = _dtype.to_torch(dtype)
         if not copy and tdt is self._data.dtype:
             return self
-        return wrap(self._data.to(tdt, copy=True))
+        return wrap(_inherit(self._data, self._data.to(tdt, copy=True)))
 
     def copy(self):
         """A new array with the same values on the same context."""
+        if _pending:
+            return wrap(_inherit(self._data, self._data.clone()))
         return wrap(self._data.clone())
 
     def copyto(self, other):
@@ -190,9 +208,11 @@ class NDArray:
             if other.shape != self.shape:
                 raise MXNetError('copyto: shape mismatch, source %s vs target %s' % (self.shape, other.shape))
             other._data.copy_(self._data)
+            if _pending:
+                _inherit(self._data, other._data)
             return other
         if isinstance(other, Context):
-            return wrap(self._data.to(other.torch_device, copy=True))
+            return wrap(_inherit(self._data, self._data.to(other.torch_device, copy=True)))
         raise TypeError('copyto does not support type ' + str(type(other)))
 
     def as_in_context(self, context):
@@ -209,7 +229,10 @@ class NDArray:
         return tostype(self, stype)
 
     def wait_to_read(self):
-        """Block until pending writes finish (CUDA work is synchronised; CPU work is already done)."""
+        """Block until pending writes finish (CUDA work is synchronised; CPU work is already done); raises the
+        asynchronous error of an operator that failed computing this array."""
+        if _pending:
+            _engine.rethrow(self._data)
         if self._data.is_cuda:
             torch.cuda.current_stream(self._data.device).synchronize()
 
@@ -240,7 +263,10 @@ class NDArray:
         reverse = kwargs.pop('reverse', False)
         if kwargs:
             raise TypeError('reshape got unexpected keyword arguments %s' % list(kwargs))
-        new = infer_reshape(self.shape, tuple(shape), reverse)
+        try:
+            new = infer_reshape(self.shape, tuple(shape), reverse)
+        except MXNetError as e:  # MXNet 1.9.1 raises this as a ValueError
+            raise ReshapeError(str(e)) from None
         t = self._data
         return wrap(t.view(new) if t.is_contiguous() else t.reshape(new))
 

@@ -8,6 +8,7 @@ from .._op import registry
 from .._op.params import REQUIRED
 from .. import _dtype
 from .. import autograd as _autograd  # loaded first by mxnet/__init__; its state is defined before it imports us
+from .. import engine as _engine
 from .ndarray import NDArray, wrap
 
 __all__ = ['invoke', 'make_function', 'generate']
@@ -18,6 +19,7 @@ _ag_state = _autograd._state
 _unrecorded = _autograd.unrecorded
 _grad_enabled = torch.is_grad_enabled
 _no_grad = torch.no_grad
+_pending = _engine.pending  # asynchronous errors: outputs of an op on a failed input inherit its error
 
 
 def _is_training():
@@ -86,7 +88,10 @@ def run(op, p, tensors, names=None):
         raise
     except (RuntimeError, ValueError, IndexError, TypeError) as e:
         raise compute_error(op, tensors, e) from None
-    return res if isinstance(res, (tuple, list)) else (res,)
+    res = res if isinstance(res, (tuple, list)) else (res,)
+    if _pending:
+        _engine.propagate(tensors, res)
+    return res
 
 
 def _write_out(op, out, results):
@@ -100,6 +105,8 @@ def _write_out(op, out, results):
             raise MXNetError('Operator %s: out= has shape %s but the result has shape %s'
                              % (op.name, tuple(o._data.shape), tuple(r.shape)))
         o._data.copy_(r)
+        if _pending:
+            _engine.propagate([r], [o._data])
     return out
 
 
@@ -235,6 +242,8 @@ def make_function(op, public_name=None):
                         raise
                     except (RuntimeError, ValueError, IndexError, TypeError) as e:
                         raise compute_error(op, tensors, e) from None
+                    if _pending:
+                        _engine.propagate(tensors, res if isinstance(res, (tuple, list)) else (res,))
                     if type(res) is _Tensor and out is None and plain_output:
                         a = _new(NDArray)
                         a._data = res

@@ -1,9 +1,10 @@
-"""Python-level shape helpers of ``mx.nd``: ``concatenate`` and ``split_v2``."""
+"""Python-level shape helpers of ``mx.nd``: ``concatenate``, ``split_v2``, ``moveaxis`` and
+``onehot_encode``."""
 from .._op import registry
 from .ndarray import NDArray
 from .register import invoke
 
-__all__ = ['concatenate', 'split_v2']
+__all__ = ['concatenate', 'split_v2', 'moveaxis', 'onehot_encode']
 
 
 def concatenate(arrays, axis=0, always_copy=True):
@@ -35,3 +36,34 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
         raise ValueError('indices_or_sections must either int or tuple of ints')
     return invoke(registry.get('_split_v2'), [ary], {'indices': indices, 'axis': axis,
                                                       'squeeze_axis': squeeze_axis})
+
+
+def moveaxis(tensor, source, destination):
+    """``tensor`` with axes ``source`` (an int or a sequence) moved to ``destination``; other axes keep their
+    order (as ``numpy.moveaxis``; a copy)."""
+    from .ndarray import wrap
+    nd = tensor.ndim
+
+    def axes(v, what):
+        v = [int(v)] if isinstance(v, int) or not hasattr(v, '__iter__') else [int(a) for a in v]
+        for a in v:
+            if not -nd <= a < nd:
+                raise ValueError('moveaxis: %s axis %d is out of bounds for an array of %d dimensions'
+                                 % (what, a, nd))
+        v = [a % nd for a in v]
+        if len(set(v)) != len(v):
+            raise ValueError('moveaxis: repeated axis in %s %s' % (what, v))
+        return v
+    src, dst = axes(source, 'source'), axes(destination, 'destination')
+    if len(src) != len(dst):
+        raise ValueError('moveaxis: source and destination must have the same number of elements')
+    return wrap(tensor._data.movedim(tuple(src), tuple(dst)).contiguous())
+
+
+def onehot_encode(indices, out):
+    """Write the one-hot rows of ``indices`` (N,) into ``out`` (N, K) and return ``out``."""
+    import torch
+    idx = indices._data.to(torch.int64)
+    out._data.zero_()
+    out._data.scatter_(1, idx.reshape(-1, 1), 1)
+    return out

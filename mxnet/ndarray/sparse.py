@@ -6,6 +6,8 @@ underneath: ``data``/``indices``/``indptr`` are computed from the dense values o
 elements are the non-zero ones), and every operator sees the dense array and returns a dense NDArray (MXNet's
 "storage fallback"). Copies, ``copyto``, ``detach`` and ``tostype`` keep the storage type.
 """
+import builtins
+
 import numpy as np
 import torch
 
@@ -114,9 +116,10 @@ class CSRNDArray(BaseSparseNDArray):
 
     def __getitem__(self, key):
         """Rows ``key`` (an int or a slice of step 1) as a CSRNDArray."""
+        _slice = builtins.slice  # ``slice`` here is the sparse operator
         if isinstance(key, int):
-            key = slice(key, key + 1) if key != -1 else slice(key, None)
-        if isinstance(key, slice):
+            key = _slice(key, key + 1) if key != -1 else _slice(key, None)
+        if isinstance(key, _slice):
             if key.step not in (None, 1):
                 raise MXNetError('CSRNDArray only supports slicing with step size 1')
             return _make(CSRNDArray, self._data[key])

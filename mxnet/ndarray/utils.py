@@ -61,16 +61,24 @@ def empty(shape, ctx=None, dtype=None, stype=None):
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
-    """An array of zeros (float32 unless ``dtype``); ``stype`` 'row_sparse'/'csr' gives a sparse array."""
+    """An array of zeros (float32 unless ``dtype``); ``stype`` 'row_sparse'/'csr' gives a sparse array; with
+    ``out=`` written into that array (returned)."""
     if stype not in (None, 'default'):
         from . import sparse
         return sparse.zeros(stype, shape, ctx, dtype)
-    return _create('_zeros', shape, ctx, dtype)
+    return _fill_out(_create('_zeros', shape, ctx, dtype), kwargs.get('out'))
 
 
 def ones(shape, ctx=None, dtype=None, stype=None, **kwargs):
-    """An array of ones (float32 unless ``dtype``)."""
-    return _create('_ones', shape, ctx, dtype)
+    """An array of ones (float32 unless ``dtype``); with ``out=`` written into that array (returned)."""
+    return _fill_out(_create('_ones', shape, ctx, dtype), kwargs.get('out'))
+
+
+def _fill_out(arr, out):
+    if out is None:
+        return arr
+    out[:] = arr
+    return out
 
 
 def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
@@ -154,6 +162,8 @@ def to_dlpack_for_write(data):
 
 
 def waitall():
-    """Wait for all pending device work."""
+    """Wait for all pending device work; raises (and clears) the asynchronous errors of failed operators."""
+    from .. import engine
+    engine.rethrow_all()
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.synchronize()

@@ -141,6 +141,8 @@ def _infer_node(n, kind, values):
     p = n.params
     entries = n.inputs
     ins = [values.get((id(src), i)) for src, i in entries]
+    if kind == 'shape' and n.op.reverse_shape is not None and _reverse(n, p, ins, values):
+        return True
     if all(v is not None for v in ins) and all((id(n), j) in values for j in range(n.num_outputs())):
         return False
     n_args = n.num_args()
@@ -170,6 +172,29 @@ def _infer_node(n, kind, values):
         changed |= _assign(values, (id(n), j), v, kind, lambda old, v, j=j: MXNetError(
             'Error in operator %s: output %d %s inconsistent: %s vs %s'
             % (n.name, j, kind, _fmt(kind, old), _fmt(kind, v))))
+    return changed
+
+
+def _reverse(n, p, ins, values):
+    """Fill the placeholder dims of ``n``'s inputs from its known outputs by the op's ``reverse_shape`` rule;
+    True if an input changed."""
+    if _found() is None or not any(v is not None and any(d >= _SYM for d in v) for v in ins):
+        return False
+    outs = [values.get((id(n), j)) for j in range(n.num_outputs())]
+    if any(o is None or any(d >= _SYM for d in o) for o in outs):
+        return False
+    given = [None if v is None else tuple(0 if d >= _SYM else d for d in v) for v in ins]
+    try:
+        new = n.op.reverse_shape(p, given, outs)
+    except MXNetError as e:
+        raise MXNetError('Error in operator %s: %s' % (n.name, e)) from None
+    changed = False
+    for k, ((src, i), v) in enumerate(zip(n.inputs, new)):
+        if v is None or 0 in v:  # still unknown
+            continue
+        changed |= _assign(values, (id(src), i), v, 'shape', lambda old, v, k=k: MXNetError(
+            'Error in operator %s: Shape inconsistent, Provided = %s, inferred shape=%s (input %s)'
+            % (n.name, _fmt('shape', old, True), _fmt('shape', v), _input_name(n, p, k))))
     return changed
 
 

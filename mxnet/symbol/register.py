@@ -76,8 +76,8 @@ def make_function(op, public_name):
     hint = public_name.lower()
 
     def fn(*args, name=None, attr=None, **kwargs):
-        hidden = [k for k in kwargs if k.startswith('__') and k.endswith('__')]
-        if hidden:  # MXNet keeps ``__layout__=...`` and the like as node attributes, not operator parameters
+        hidden = [k for k in kwargs if (k.startswith('__') and k.endswith('__')) or k in HIDDEN_KEYS]
+        if hidden:  # MXNet keeps ``__layout__=...``, ``lr_mult=...`` and the like as node attributes
             attr = dict(attr or {}, **{k: str(kwargs.pop(k)) for k in hidden})
         kw_inputs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
         # an explicit None is kept for a parameter that accepts it (sort's axis=None flattens); elsewhere

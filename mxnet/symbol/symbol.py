@@ -7,7 +7,7 @@ import copy as _copy
 
 import numpy as np
 
-from ..base import MXNetError, numeric_types
+from ..base import MXNetError, NotImplementedForSymbol, numeric_types
 from .. import _dtype
 from .. import name as _name
 from .. import attribute as _attribute
@@ -164,9 +164,24 @@ class Symbol:
         return Symbol(outs)
 
     def get_children(self):
-        """The inputs of this symbol's head node as a group, or None for a variable."""
-        entries = [e for n, _ in self._outputs for e in n.inputs]
+        """The inputs of this symbol's head nodes (each node once) as a group, or None for a variable."""
+        heads, seen = [], set()
+        for n, _ in self._outputs:
+            if id(n) not in seen:
+                seen.add(id(n))
+                heads.append(n)
+        entries = [e for n in heads for e in n.inputs]
         return Symbol(entries) if entries else None
+
+    def __bool__(self):
+        raise NotImplementedForSymbol(self.__bool__, 'bool')
+
+    __nonzero__ = __bool__
+
+    def __reduce__(self):
+        """Pickle as MXNet does: by the graph's JSON."""
+        from .json_io import load_json
+        return load_json, (self.tojson(),)
 
     def __repr__(self):
         name = self.name

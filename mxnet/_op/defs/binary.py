@@ -143,12 +143,12 @@ def _logic(fn):
 
 # key: (broadcast name and aliases, elemwise name and aliases, scalar names, reflected-scalar names, fn)
 TABLE = {
-    'add': (('broadcast_add', 'broadcast_plus'), ('elemwise_add', '_add', '_plus', '_Plus'),
+    'add': (('broadcast_add', 'broadcast_plus'), ('elemwise_add', '_sparse_elemwise_add', '_add', '_plus', '_Plus'),
             ('_plus_scalar', '_PlusScalar'), None, torch.add),
-    'sub': (('broadcast_sub', 'broadcast_minus'), ('elemwise_sub', '_sub', '_minus', '_Minus'),
+    'sub': (('broadcast_sub', 'broadcast_minus'), ('elemwise_sub', '_sparse_elemwise_sub', '_sub', '_minus', '_Minus'),
             ('_minus_scalar', '_MinusScalar'), ('_rminus_scalar', '_RMinusScalar'), torch.sub),
-    'mul': (('broadcast_mul',), ('elemwise_mul', '_mul', '_Mul'), ('_mul_scalar', '_MulScalar'), None, torch.mul),
-    'div': (('broadcast_div',), ('elemwise_div', '_div', '_Div'), ('_div_scalar', '_DivScalar'),
+    'mul': (('broadcast_mul',), ('elemwise_mul', '_sparse_elemwise_mul', '_mul', '_Mul'), ('_mul_scalar', '_MulScalar'), None, torch.mul),
+    'div': (('broadcast_div',), ('elemwise_div', '_sparse_elemwise_div', '_div', '_Div'), ('_div_scalar', '_DivScalar'),
             ('_rdiv_scalar', '_RDivScalar'), _div),
     'mod': (('broadcast_mod',), ('_mod', '_Mod'), ('_mod_scalar', '_ModScalar'), ('_rmod_scalar', '_RModScalar'),
             _mod),

@@ -79,7 +79,24 @@ def _conv(p, data, weight, bias=None):
     return _from_cf(p, out)
 
 
-register_weighted('Convolution', _conv, _conv_shapes, inputs=_bias_inputs, params=_conv_params(1024, False),
+def _conv_out(p, shapes):
+    """Output shape by MXNet's rule: (size + 2*pad - dilate*(kernel-1) - 1) // stride + 1 per spatial axis."""
+    d = shapes[0]
+    stride, dilate, pad = _geometry(p)
+    spatial = d[1:-1] if _channels_last(p) else d[2:]
+    out = []
+    for x, k, s, dl, pd in zip(spatial, p.kernel, stride, dilate, pad):
+        span = dl * (k - 1) + 1
+        if x + 2 * pd < span:
+            raise MXNetError('Convolution: kernel size %s (dilate %s) exceeds the padded input of shape %s'
+                             % (fmt(p.kernel), fmt(dilate), fmt(d)))
+        out.append((x + 2 * pd - span) // s + 1)
+    out = tuple(out)
+    return [(d[0],) + (out + (p.num_filter,) if _channels_last(p) else (p.num_filter,) + out)]
+
+
+register_weighted('Convolution', _conv, _conv_shapes, out_shapes=_conv_out, inputs=_bias_inputs,
+                  params=_conv_params(1024, False),
                   doc='Cross-correlation of ``data`` with ``num_filter`` kernels of shape ``kernel`` '
                       '(grouped by ``num_group``) plus bias; weight is (num_filter, C/num_group, *kernel).')
 

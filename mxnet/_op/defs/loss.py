@@ -95,7 +95,7 @@ def _softmax_output(p, data, label):
         return loss_output(data, label, lambda x: _softmax_rows(p, x)[0], soft_gradient)
     if p.multi_output or label.shape != data.shape[:-1]:
         want = _softmax_out_shapes(p, tuple(data.shape))['label']
-        _check_label('SoftmaxOutput', want[0] if p.multi_output else want, label)
+        _check_label('SoftmaxOutput', want[0], label)
 
     def forward(x):
         return _softmax_rows(p, x)[0]

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from ...base import MXNetError
 from ... import _dtype
-from ..registry import OpDef, register, same_shape
+from ..registry import OpDef, register, same_shape, unnamed_inputs
 from ..params import Int, Float, Bool, Enum, Shape, DType
 
 __all__ = ['fmt', 'expect', 'register_weighted', 'channel_view', 'one_visible']
@@ -111,7 +111,7 @@ register_weighted('FullyConnected', _fc, _fc_shapes,
 _ACT = {'relu': torch.relu, 'sigmoid': torch.sigmoid, 'tanh': torch.tanh, 'softrelu': F.softplus,
         'softsign': F.softsign}
 
-register(OpDef('Activation', lambda p, data: _ACT[p.act_type](data), infer_shape=same_shape(),
+register(OpDef('Activation', lambda p, data: _ACT[p.act_type](data), infer_shape=same_shape(), monitor_inputs=unnamed_inputs,
                params={'act_type': Enum(('relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'))},
                doc='Elementwise activation: relu, sigmoid, tanh, softrelu (log(1+exp(x))), softsign '
                    '(x/(1+|x|)).'))
@@ -123,8 +123,7 @@ def _leaky(p, data, gamma=None, is_train=False):
     if t == 'leaky':
         neg = data * p.slope
     elif t == 'prelu':
-        g = gamma if gamma.numel() == 1 or data.dim() < 2 else channel_view(gamma, data.dim())
-        neg = data * g
+        neg = data * _prelu_gamma(gamma, tuple(data.shape))
     elif t == 'rrelu':
         if is_train and not data.is_meta:
             slope = torch.empty_like(data).uniform_(p.lower_bound, p.upper_bound)
@@ -140,19 +139,41 @@ def _leaky(p, data, gamma=None, is_train=False):
     return torch.where(data > 0, data, neg)
 
 
-def _leaky_shapes(p, d):
-    return {'gamma': (d[1] if len(d) > 1 else 1,)} if p.act_type == 'prelu' else {}
+def _prelu_gamma(gamma, dshape):
+    """gamma viewed to broadcast against data: its axes line up, from the right, with data's first two axes
+    (per-channel (C,) for (N, C, ...) data; (N, C) gives one slope per sample and channel)."""
+    g = tuple(gamma.shape)
+    shape, s = [1] * len(dshape), len(g) - 1
+    for i in range(min(1, len(dshape) - 1), -1, -1):
+        if s >= 0 and (dshape[i] == g[s] or g[s] == 1):
+            shape[i] = g[s]
+            s -= 1
+    if s != -1:
+        raise MXNetError('LeakyReLU: cannot broadcast gamma to data. gamma: %s, data: %s'
+                         % (fmt(g), fmt(dshape)))
+    return gamma.reshape(shape)
 
 
-register_weighted('LeakyReLU', _leaky, _leaky_shapes,
-                  inputs=lambda p: ('data', 'gamma') if p.act_type == 'prelu' else ('data',),
-                  outputs=lambda p: ('output', 'mask') if p.act_type == 'rrelu' else ('output',),
-                  params={'act_type': Enum(('elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'), 'leaky'),
-                          'slope': Float(0.25), 'lower_bound': Float(0.125), 'upper_bound': Float(0.334)},
-                  train_aware=True,
-                  doc='Leaky rectifiers: leaky (slope*x for x<0), prelu (learned per-channel gamma), rrelu '
-                      '(random slope in [lower_bound, upper_bound] when training, their mean otherwise), elu, '
-                      'selu and gelu.')
+def _leaky_infer(p, shapes):
+    """Output(s) shaped like data; an unknown prelu gamma is inferred per channel, (data.shape[1],)."""
+    shapes = [None if s is None else tuple(s) for s in shapes]
+    d = shapes[0]
+    n_out = 2 if p.act_type == 'rrelu' else 1
+    if d is None:
+        return shapes, [None] * n_out, []
+    if p.act_type == 'prelu' and shapes[1] is None:
+        shapes[1] = (d[1] if len(d) > 1 else 1,)
+    return shapes, [d] * n_out, []
+
+
+register(OpDef('LeakyReLU', _leaky, infer_shape=_leaky_infer, train_aware=True, num_visible=one_visible,
+               inputs=lambda p: ('data', 'gamma') if p.act_type == 'prelu' else ('data',),
+               outputs=lambda p: ('output', 'mask') if p.act_type == 'rrelu' else ('output',),
+               params={'act_type': Enum(('elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'), 'leaky'),
+                       'slope': Float(0.25), 'lower_bound': Float(0.125), 'upper_bound': Float(0.334)},
+               doc='Leaky rectifiers: leaky (slope*x for x<0), prelu (learned gamma, broadcast along the '
+                   'first two data axes: per channel by default), rrelu (random slope in [lower_bound, '
+                   'upper_bound] when training, their mean otherwise), elu, selu and gelu.'))
 
 
 # ---- Dropout ------------------------------------------------------------------------------------------
@@ -163,8 +184,8 @@ def _dropout(p, data, is_train=False):
     mshape = list(data.shape)
     for a in p.axes:
         mshape[a] = 1
-    if p.p >= 1:
-        mask = torch.zeros(mshape, dtype=data.dtype, device=data.device)
+    if p.p >= 1:  # MXNet's mask is bernoulli(0) * (1/0) = 0 * inf: NaN everywhere
+        mask = torch.full(mshape, float('nan'), dtype=data.dtype, device=data.device)
     else:
         keep = 1.0 - p.p
         mask = torch.empty(mshape, dtype=data.dtype, device=data.device).bernoulli_(keep) / keep
@@ -217,13 +238,13 @@ def _softmax_params():
             'use_length': Bool(False, optional=True)}
 
 
-register(OpDef('softmax', _softmax_family('softmax'), params=_softmax_params(), infer_type=_softmax_type,
+register(OpDef('softmax', _softmax_family('softmax'), params=_softmax_params(), method=True, infer_type=_softmax_type,
                inputs=lambda p: ('data', 'length') if p.use_length else ('data',), same_dtype=False,
                doc='exp(x/t) normalised along ``axis``; with ``use_length`` only the first length[i] entries '
                    'take part and the rest are 0.'))
-register(OpDef('log_softmax', _softmax_family('log_softmax'), params=_softmax_params(), infer_shape=same_shape(),
+register(OpDef('log_softmax', _softmax_family('log_softmax'), params=_softmax_params(), method=True, infer_shape=same_shape(),
                infer_type=_softmax_type, doc='log of softmax along ``axis``.'))
-register(OpDef('softmin', _softmax_family('softmin'), params=_softmax_params(), infer_type=_softmax_type,
+register(OpDef('softmin', _softmax_family('softmin'), params=_softmax_params(), method=True, infer_type=_softmax_type,
                infer_shape=same_shape(),
                doc='softmax of -x along ``axis``.'))
 
@@ -235,7 +256,7 @@ def _softmax_act(p, data):
 
 
 register(OpDef('SoftmaxActivation', _softmax_act, params={'mode': Enum(('channel', 'instance'), 'instance')},
-               infer_shape=same_shape(),
+               infer_shape=same_shape(), monitor_inputs=unnamed_inputs,
                doc='softmax over the last axis (instance) or over axis 1 (channel).'))
 
 
@@ -273,6 +294,8 @@ def _up_shapes(p, d):
 
 
 register_weighted('UpSampling', _upsampling, _up_shapes, variadic='num_args',
+                  monitor_inputs=lambda p, n: (['data', 'weight'] if p.sample_type == 'bilinear' else
+                                               ['arg%d' % i for i in range(n)]),
                   inputs=lambda p: ('data', 'weight') if p.sample_type == 'bilinear' else
                   (('data',) if p.num_args == 1 else tuple('arg%d' % i for i in range(p.num_args))),
                   params={'scale': Int(low=1), 'num_filter': Int(0), 'sample_type': Enum(('bilinear', 'nearest')),

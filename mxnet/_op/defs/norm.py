@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from ...base import MXNetError
-from ..params import Int, Float, Bool, Enum
+from ..params import Int, Float, Bool, Enum, Str
 from ..registry import OpDef, register
 from .nn import fmt, check_inputs, register_weighted, channel_view, one_visible
 
@@ -18,9 +18,10 @@ def _moments(x, dims):
 
 # ---- BatchNorm ----------------------------------------------------------------------------------------
 def _bn_axis(p, ndim):
-    if not -ndim <= p.axis < ndim:
-        raise MXNetError('BatchNorm: axis %d is out of range for %d-D data' % (p.axis, ndim))
-    return p.axis % ndim
+    axis = getattr(p, 'axis', 1)  # BatchNorm_v1 and SyncBatchNorm normalise along axis 1
+    if not -ndim <= axis < ndim:
+        raise MXNetError('BatchNorm: axis %d is out of range for %d-D data' % (axis, ndim))
+    return axis % ndim
 
 
 def _bn_shapes(p, d):
@@ -85,6 +86,33 @@ register_weighted(
         'and variance and updates moving_mean/moving_var in place (m = m*momentum + batch*(1-momentum)); '
         'otherwise the moving statistics are used. fix_gamma treats gamma as 1. The hidden outputs are the '
         'mean and the inverse standard deviation used.')
+
+
+_BN_V1_PARAMS = {'eps': Float(1e-3), 'momentum': Float(0.9), 'fix_gamma': Bool(True),
+                 'use_global_stats': Bool(False), 'output_mean_var': Bool(False)}
+_BN_AUX_INIT = {'moving_mean': {'__init__': '["zero", {}]'}, 'moving_var': {'__init__': '["one", {}]'}}
+
+register_weighted(
+    'BatchNorm_v1', _batchnorm, _bn_shapes, inputs=('data', 'gamma', 'beta'), aux=('moving_mean', 'moving_var'),
+    outputs=('output', 'mean', 'var'), num_visible=lambda p: 3 if p.output_mean_var else 1, train_aware=True,
+    same_dtype=False, infer_type=_bn_type, var_attrs=_BN_AUX_INIT, params=dict(_BN_V1_PARAMS),
+    doc='The first BatchNorm: batch normalisation along axis 1, otherwise as BatchNorm.')
+
+
+def _sync_batchnorm(p, data, gamma, beta, moving_mean, moving_var, is_train=False):
+    out, mean, invstd = _batchnorm(p, data, gamma, beta, moving_mean, moving_var, is_train=is_train)
+    return out, mean, invstd.pow(-2) - p.eps
+
+
+register_weighted(
+    '_contrib_SyncBatchNorm', _sync_batchnorm, _bn_shapes, inputs=('data', 'gamma', 'beta'),
+    aux=('moving_mean', 'moving_var'), outputs=('output', 'mean', 'var'),
+    num_visible=lambda p: 3 if p.output_mean_var else 1, train_aware=True, same_dtype=False, infer_type=_bn_type,
+    var_attrs=_BN_AUX_INIT,
+    params=dict(_BN_V1_PARAMS, ndev=Int(1, doc='The count of GPU devices'),
+                key=Str(doc='Hash key for synchronization, please set the same hash key for same layer')),
+    doc='Batch normalisation along axis 1 whose statistics MXNet shares across the ``ndev`` devices of one '
+        '``key``; on one device it is BatchNorm. The hidden outputs are the batch mean and variance.')
 
 
 # ---- InstanceNorm, LayerNorm, GroupNorm ---------------------------------------------------------------

@@ -71,6 +71,16 @@ def _check(opname, ok, what):
         raise MXNetError('Operator %s: %s' % (opname, what))
 
 
+def _checked_draw(opname, check, sampler, shape, tdt, dev, *params):
+    """Samples, or for invalid distribution parameters zeros carrying the error: MXNet checks them when the
+    operator runs, so the error is asynchronous (raised where the value is read, see ``mx.engine``)."""
+    ok, what = check
+    if ok or dev.type == 'meta':
+        return _draw(sampler, shape, tdt, dev, *params)
+    from ... import engine
+    return engine.fail(torch.zeros(shape, dtype=tdt, device=dev), MXNetError('Operator %s: %s' % (opname, what)))
+
+
 # name: (sampler, [(param, default, scalar check or None, message)], doc)
 _DISTS = {
     'uniform': (_uniform, [('low', 0.0), ('high', 1.0)],
@@ -153,9 +163,9 @@ def _random_op(dist):
     name = '_random_' + dist
 
     def compute(p):
-        _check(name, *check(p))
         shape = known_shape(name, p.shape)
-        return _draw(sampler, shape, _dtype.to_torch(p.dtype or 'float32'), device_of(p), *_scalar_params(p, names))
+        return _checked_draw(name, check(p), sampler, shape, _dtype.to_torch(p.dtype or 'float32'), device_of(p),
+                             *_scalar_params(p, names))
 
     params = {n: (Int(d) if isinstance(d, int) else Float(d)) for n, d in names}
     params.update({'shape': Shape(None), 'ctx': Ctx(None), 'dtype': DTypeIn(FLOATS)})
@@ -177,9 +187,8 @@ def _like_op(dist):
 
     def compute(p, data):
         _float_input(name, data)
-        _check(name, *check(p))
-        return _zero_grad(_draw(sampler, tuple(data.shape), data.dtype, data.device, *_scalar_params(p, names)),
-                          data)
+        return _zero_grad(_checked_draw(name, check(p), sampler, tuple(data.shape), data.dtype, data.device,
+                                        *_scalar_params(p, names)), data)
 
     params = {n: (Int(d) if isinstance(d, int) else Float(d)) for n, d in names}
     register(OpDef(name, compute, params=params, doc=doc + ' Output shaped and typed like the input.'))

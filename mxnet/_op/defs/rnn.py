@@ -2,7 +2,10 @@
 
 ``parameters`` is MXNet's flat vector: every weight matrix first (for each layer, for each direction: i2h
 (gates*H, in) then h2h (gates*H, H)), then every bias (same order: i2h then h2h, each gates*H). Gate order is
-cuDNN's, as torch's: LSTM i, f, g, o; GRU r, z, n.
+cuDNN's, as torch's: LSTM i, f, g, o; GRU r, z, n. With ``projection_size`` P (LSTM only) each layer and direction
+has h2h (4H, P) and then h2r (P, H) among the weights, the recurrent state is (.., P) and the output P wide.
+With ``use_sequence_length`` each sample's steps past its length are skipped (zero outputs there) and the
+final states are those of its last valid step.
 """
 import torch
 
@@ -18,30 +21,41 @@ def _dirs(p):
     return 2 if p.bidirectional else 1
 
 
+def _out_size(p):
+    """Width of the recurrent state h (the projection size when projecting)."""
+    return p.projection_size if p.projection_size else p.state_size
+
+
 def param_size(p, input_size):
     """Length of the flat parameter vector for data with ``input_size`` features."""
-    g, h, d = _GATES[p.mode], p.state_size, _dirs(p)
-    return sum(d * g * h * ((input_size if layer == 0 else d * h) + h + 2) for layer in range(p.num_layers))
+    g, h, d, r = _GATES[p.mode], p.state_size, _dirs(p), _out_size(p)
+    proj = r * h if p.projection_size else 0
+    return sum(d * (g * h * ((input_size if layer == 0 else d * r) + r + 2) + proj)
+               for layer in range(p.num_layers))
 
 
 def _unpack(p, params, input_size):
-    """torch's flat weight list (per layer, per direction: w_ih, w_hh, b_ih, b_hh) viewing ``params``."""
-    g, h, d = _GATES[p.mode], p.state_size, _dirs(p)
+    """torch's flat weight list (per layer, per direction: w_ih, w_hh, b_ih, b_hh[, w_hr]) viewing ``params``."""
+    g, h, d, r = _GATES[p.mode], p.state_size, _dirs(p), _out_size(p)
     mats, off = [], 0
     for layer in range(p.num_layers):
-        n_in = input_size if layer == 0 else d * h
+        n_in = input_size if layer == 0 else d * r
         for _ in range(d):
             wx = params[off:off + g * h * n_in].reshape(g * h, n_in)
             off += g * h * n_in
-            wh = params[off:off + g * h * h].reshape(g * h, h)
-            off += g * h * h
-            mats.append((wx, wh))
+            wh = params[off:off + g * h * r].reshape(g * h, r)
+            off += g * h * r
+            proj = []
+            if p.projection_size:
+                proj = [params[off:off + r * h].reshape(r, h)]
+                off += r * h
+            mats.append((wx, wh, proj))
     flat = []
-    for wx, wh in mats:
+    for wx, wh, proj in mats:
         bx = params[off:off + g * h]
         bh = params[off + g * h:off + 2 * g * h]
         off += 2 * g * h
-        flat += [wx, wh, bx, bh]
+        flat += [wx, wh, bx, bh] + proj
     return flat
 
 
@@ -64,22 +78,40 @@ def _expected(p, d):
     if len(d) != 3:
         raise MXNetError('RNN: data must be (seq_len, batch, input_size), got %s' % fmt(d))
     t, n, i = d
-    st = (p.num_layers * _dirs(p), n, p.state_size)
-    want = {'parameters': (param_size(p, i),), 'state': st, 'state_cell': st, 'sequence_length': (n,)}
-    outs = [(t, n, _dirs(p) * p.state_size), st, st][:len(_outputs(p))]
+    st = (p.num_layers * _dirs(p), n, _out_size(p))
+    cell = (p.num_layers * _dirs(p), n, p.state_size)
+    want = {'parameters': (param_size(p, i),), 'state': st, 'state_cell': cell, 'sequence_length': (n,)}
+    outs = [(t, n, _dirs(p) * _out_size(p)), st, cell][:len(_outputs(p))]
     return want, outs
 
 
 def _unsupported(p):
-    for k in ('projection_size', 'lstm_state_clip_min', 'lstm_state_clip_max'):
+    for k in ('lstm_state_clip_min', 'lstm_state_clip_max'):
         if getattr(p, k) is not None:
             raise MXNetError('RNN: %s is not supported' % k)
-    if p.use_sequence_length:
-        raise MXNetError('RNN: use_sequence_length is not supported')
+    if p.projection_size and p.mode != 'lstm':
+        raise MXNetError('RNN: projection_size is only supported for mode lstm, got %s' % p.mode)
 
 
-def _rnn(p, data, parameters, state, state_cell=None, sequence_length=None, is_train=False):
+def _run_packed(fn, data, hx, flat, lengths, args):
+    """``fn`` over each sample's first ``lengths`` steps (torch's packed sequences); padded outputs are 0."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, PackedSequence
+    lengths = lengths.detach().to('cpu').long()
+    if bool((lengths < 1).any()) or bool((lengths > data.shape[0]).any()):
+        raise MXNetError('RNN: sequence_length must lie in [1, %d], got %s' % (data.shape[0], lengths.tolist()))
+    packed = pack_padded_sequence(data, lengths, enforce_sorted=False)
+    hx = tuple(s.index_select(1, packed.sorted_indices) for s in hx)
+    res = fn(packed.data, packed.batch_sizes, hx if len(hx) > 1 else hx[0], flat, *args)
+    out = PackedSequence(res[0], packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
+    out = pad_packed_sequence(out, total_length=data.shape[0])[0]
+    return (out,) + tuple(s.index_select(1, packed.unsorted_indices) for s in res[1:])
+
+
+def _rnn(p, data, parameters, state, *rest, is_train=False):
     _unsupported(p)
+    rest = list(rest)
+    state_cell = rest.pop(0) if p.mode == 'lstm' else None
+    sequence_length = rest.pop(0) if p.use_sequence_length else None
     want, outs = _expected(p, tuple(data.shape))
     for name, t in (('parameters', parameters), ('state', state), ('state_cell', state_cell)):
         if t is not None:
@@ -88,14 +120,15 @@ def _rnn(p, data, parameters, state, state_cell=None, sequence_length=None, is_t
         return tuple(data.new_empty(s) for s in outs)
     flat = _unpack(p, parameters, data.shape[2])
     dropout = p.p if is_train else 0.0
-    args = (flat, True, p.num_layers, dropout, bool(is_train), p.bidirectional, False)
-    if p.mode == 'lstm':
-        out, h, c = torch._VF.lstm(data, (state, state_cell), *args)
-        res = (out, h, c)
+    fn = {'lstm': torch._VF.lstm, 'gru': torch._VF.gru, 'rnn_tanh': torch._VF.rnn_tanh,
+          'rnn_relu': torch._VF.rnn_relu}[p.mode]
+    hx = (state, state_cell) if p.mode == 'lstm' else (state,)
+    if p.use_sequence_length:
+        res = _run_packed(fn, data, hx, flat, sequence_length,
+                          (True, p.num_layers, dropout, bool(is_train), p.bidirectional))
     else:
-        fn = {'gru': torch._VF.gru, 'rnn_tanh': torch._VF.rnn_tanh, 'rnn_relu': torch._VF.rnn_relu}[p.mode]
-        out, h = fn(data, state, *args)
-        res = (out, h)
+        args = (flat, True, p.num_layers, dropout, bool(is_train), p.bidirectional, False)
+        res = tuple(fn(data, hx if p.mode == 'lstm' else state, *args))
     return res[0] if not p.state_outputs else res
 
 
@@ -123,3 +156,24 @@ register(OpDef('RNN', _rnn, inputs=_inputs, outputs=_outputs, infer_shape=_infer
                doc='A stacked recurrent network over data (seq_len, batch, input_size) with MXNet\'s flat '
                    '``parameters`` layout; output (seq_len, batch, directions*state_size) and, with '
                    'state_outputs, the final states (num_layers*directions, batch, state_size).'))
+
+
+def _param_concat(p, *xs):
+    from .shape import _concat
+    return _concat(p, *xs)
+
+
+def _param_concat_infer(p, shapes):
+    """Concat's rule, also filling in one unknown input (a deferred weight) from a known output size."""
+    shapes = [None if s is None else tuple(s) for s in shapes]
+    known = [s for s in shapes if s is not None and all(d > 0 for d in s)]
+    if len(known) == len(shapes):
+        out = list(shapes[0])
+        out[p.dim] = sum(s[p.dim] for s in shapes)
+        return shapes, [tuple(out)], []
+    return shapes, [None], []
+
+
+register(OpDef('_rnn_param_concat', _param_concat, variadic='num_args', infer_shape=_param_concat_infer,
+               params={'num_args': Int(low=1), 'dim': Int(1)},
+               doc='Concat of the flattened weights of a fused RNN layer into the RNN op\'s ``parameters``.'))

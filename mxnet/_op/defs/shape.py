@@ -154,8 +154,19 @@ def _unary_shape(fn):
     return infer
 
 
+def _reshape_reverse(p, in_shapes, out_shapes):
+    """Data with exactly one unknown (0) dim takes the one size that gives the known output's size."""
+    d, out = in_shapes[0], out_shapes[0]
+    if d is None or list(d).count(0) != 1:
+        return [None]
+    known = math.prod(x for x in d if x != 0)
+    if known == 0 or math.prod(out) % known:
+        return [None]
+    return [tuple(math.prod(out) // known if x == 0 else x for x in d)]
+
+
 register(OpDef('Reshape', _fresh(lambda p, x: x.reshape(reshape_out(p, tuple(x.shape)))), aliases=('reshape',),
-               infer_shape=_unary_shape(reshape_out), params={
+               infer_shape=_unary_shape(reshape_out), reverse_shape=_reshape_reverse, params={
                    'shape': Shape(()), 'reverse': Bool(False), 'target_shape': Shape(()),
                    'keep_highest': Bool(False)},
                doc='Reshape to ``shape`` with the special codes 0 (copy), -1 (infer), -2 (copy the rest), '
@@ -252,8 +263,8 @@ register(OpDef('reverse', _fresh(_flip), aliases=('flip',), method='flip', param
 
 def _tile(p, x):
     reps = tuple(p.reps)
-    if any(r < 0 for r in reps):
-        raise MXNetError('tile: reps %s must be non-negative' % (_fmt(reps),))
+    if any(r <= 0 for r in reps):  # MXNet reads a 0 in a shape as unknown, so its shape inference fails
+        raise MXNetError('tile: reps %s must be positive' % (_fmt(reps),))
     if len(reps) < x.dim():
         reps = (1,) * (x.dim() - len(reps)) + reps
     return x.reshape((1,) * (len(reps) - x.dim()) + tuple(x.shape)).repeat(*reps)

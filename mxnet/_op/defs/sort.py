@@ -56,7 +56,7 @@ def _topk(p, data):
     k = p.k if p.k > 0 else n
     if k > n:
         raise MXNetError('topk: k must not exceed the size %d of the sorted axis, got k = %d' % (n, k))
-    fast = (_stable_topk(x, a, k, p.is_ascend) if 0 < k <= n // 8 and x.device.type != 'meta'
+    fast = (_stable_topk(x, a, k, p.is_ascend) if n >= 4096 and 0 < k <= n // 8 and x.device.type != 'meta'
             and not x.dtype.is_complex and x.dtype != torch.bool else None)
     if fast is not None:
         vals, idx = fast
