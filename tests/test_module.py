@@ -452,3 +452,24 @@ def test_predict_single_array_and_bad_input(ctx):
     assert mod.predict(mx.nd.ones((2, 3))).shape == (2, 4)
     with pytest.raises(ValueError, match='eval_data must be of type NDArray or DataIter'):
         mod.predict([[1, 2, 3]])
+
+
+def test_string_grad_req_applies_to_inputs_and_params(ctx):
+    """A string grad_req covers the parameters and (with inputs_need_grad) the data: 'null' leaves no input
+    gradient, 'add' accumulates over backward passes."""
+    net = mx.sym.FullyConnected(mx.sym.Variable('data'), name='fc', num_hidden=2)
+    for req in ('null', 'add'):
+        mod = mx.mod.Module(net, label_names=None, context=ctx)
+        mod.bind([('data', (4, 3))], None, inputs_need_grad=True, grad_req=req)
+        mod.init_params()
+        batch = mx.io.DataBatch([mx.nd.ones((4, 3))])
+        grads = []
+        for _ in range(2):
+            mod.forward(batch, is_train=True)
+            mod.backward([mx.nd.ones((4, 2))])
+            g = mod.get_input_grads()[0]
+            grads.append(None if g is None else g.asnumpy().copy())
+        if req == 'null':
+            assert grads == [None, None]
+        else:
+            np.testing.assert_allclose(grads[1], 2 * grads[0], rtol=1e-6)

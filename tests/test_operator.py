@@ -330,3 +330,27 @@ def test_get_operator_arguments():
     assert isinstance(args, mx.operator.OperatorArguments)
     assert args.names == ['data', 'act_type'] and args.narg == 2
     assert args.types == ['NDArray-or-Symbol', "{'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'}, required"]
+
+
+# ---- the legacy PythonOp interface ---------------------------------------------------------------------------
+class _Double(mx.operator.NumpyOp):
+    """y = 2x on numpy arrays, written in place."""
+
+    def forward(self, in_data, out_data):
+        out_data[0][:] = 2 * in_data[0]
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        in_grad[0][:] = 2 * out_grad[0]
+
+
+def test_numpy_op_identity_and_subclass(ctx):
+    x = mx.sym.Variable('X')
+    for op, scale in ((mx.operator.NumpyOp(), 1.0), (_Double(), 2.0)):
+        s = op.get_symbol(x, name='np_op')
+        assert s.list_arguments() == ['X']
+        dx = mx.nd.zeros(5, ctx=ctx)
+        exe = s.bind(ctx, args=[mx.nd.arange(5, ctx=ctx)], args_grad={'X': dx})
+        exe.forward(is_train=True)
+        np.testing.assert_allclose(exe.outputs[0].asnumpy(), scale * np.arange(5))
+        exe.backward(mx.nd.ones(5, ctx=ctx))
+        np.testing.assert_allclose(dx.asnumpy(), scale * np.ones(5))

@@ -142,3 +142,18 @@ def test_symbol_pickle_bool_children_and_hidden_kwargs():
     sliced = mx.sym.SliceChannel(data, num_outputs=3, name='slice')
     assert sliced.get_children().list_outputs() == ['data']  # each head node once
     assert data.get_children() is None
+
+
+@pytest.mark.parametrize('src,target,reverse,dst', [
+    ((2, 3, 5, 5), (0, -1), False, (2, 75)),
+    ((2, 3, 5, 6), (-3, -3), False, (6, 30)),
+    ((64, 1, 2, 3), (-4, 16, -1, -2), False, (16, 4, 1, 2, 3)),
+    ((2, 3, 5, 5), (0, -1), True, (5, 30)),
+])
+def test_reshape_infers_an_unknown_input_dim_from_its_output(src, target, reverse, dst):
+    """MXNet's Reshape fills one unknown (0) data dim from a known output shape."""
+    for i in range(len(src)):
+        partial = tuple(0 if k == i else d for k, d in enumerate(src))
+        net = mx.sym.elemwise_add(mx.sym.var('data').reshape(target, reverse=reverse), mx.sym.ones(shape=dst))
+        ins, outs, _ = net.infer_shape(data=partial)
+        assert ins == [src] and outs == [dst]

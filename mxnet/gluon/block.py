@@ -406,10 +406,27 @@ class _CachedGraph:
         self.symbol = sym
         self.plan = _Plan(sym)
         self.input_names = self.plan.arg_names + self.plan.aux_names
+        # creation ops with unknown dims (an RNN cell's begin_state zeros (0, H)) take their shapes from
+        # the input shapes, so such a graph gets one plan per input-shape signature
+        self._partial = any(not refs and any(d <= 0 for d in (getattr(p, 'shape', None) or ()))
+                            for _, _, p, refs in self.plan.steps)
+        self._plans = {}
+
+    def _plan_for(self, tensors):
+        if not self._partial:
+            return self.plan
+        key = tuple(tuple(t.shape) for t in tensors)
+        plan = self._plans.get(key)
+        if plan is None:
+            from ..executor import _Plan
+            plan = _Plan(self.symbol)
+            plan.fill_partial_shapes(dict(zip(self.input_names, key)))
+            self._plans[key] = plan
+        return plan
 
     def __call__(self, tensors, is_train):
         n = len(self.plan.arg_names)
-        return self.plan.run(tensors[:n], tensors[n:], is_train)
+        return self._plan_for(tensors).run(tensors[:n], tensors[n:], is_train)
 
 
 class HybridBlock(Block):

@@ -18,11 +18,50 @@ _pending = _engine.pending  # asynchronous errors, raised where a value is read
 _new = object.__new__
 
 
-def wrap(tensor):
-    """An NDArray over ``tensor`` (no copy)."""
+def wrap(tensor, ctx=None):
+    """An NDArray over ``tensor`` (no copy), reporting Context ``ctx`` (default: the one its device names)."""
     a = _new(NDArray)
     a._data = tensor
+    if ctx is not None:
+        with_context(a, ctx)
     return a
+
+
+# Contexts: an array reports the Context it was made on. Only contexts that its torch device does not name
+# (cpu(1), cpu_pinned(0), cpu_shared(0): all CPU memory to torch) are stored, in the ``_ctx`` slot; the others
+# are read off the device. ``kept_contexts`` is non-empty once any array stores one: until then operators
+# skip passing contexts on to their outputs (the common case costs one truth test).
+kept_contexts = []
+
+
+def _device_named(ctx):
+    """Whether ``ctx`` is the Context that its torch device stands for (gpu(i), cpu(0))."""
+    return ctx.device_typeid == 2 or (ctx.device_typeid == 1 and ctx.device_id == 0)
+
+
+def with_context(a, ctx):
+    """``a`` (an NDArray), made to report Context ``ctx`` (whose torch device it must be on)."""
+    if _device_named(ctx):
+        if kept_contexts:
+            try:
+                del a._ctx
+            except AttributeError:
+                pass
+    else:
+        a._ctx = ctx
+        if not kept_contexts:
+            kept_contexts.append(True)
+    return a
+
+
+def keep_context(src, dst):
+    """``dst`` reporting NDArray ``src``'s stored Context, if it has one (call only when ``kept_contexts``):
+    MXNet's operators put their outputs on the context of their first input."""
+    try:
+        dst._ctx = src._ctx
+    except AttributeError:
+        pass
+    return dst
 
 
 def _inherit(src, dst):
@@ -32,13 +71,22 @@ def _inherit(src, dst):
     return dst
 
 
+def derived(src, tensor):
+    """An NDArray over ``tensor``, computed from NDArray ``src``: on ``src``'s context."""
+    a = _new(NDArray)
+    a._data = tensor
+    if kept_contexts:
+        keep_context(src, a)
+    return a
+
+
 class ReshapeError(MXNetError, ValueError):
     """A target shape that the array's shape cannot be reshaped to."""
 
 
 class NDArray:
     """An array on one device (``context``) with one dtype; arithmetic and methods follow MXNet 1.x."""
-    __slots__ = ('_data', '__weakref__')
+    __slots__ = ('_data', '_ctx', '__weakref__')
     __array_priority__ = 1000.0
 
     def __init__(self, data):
@@ -71,8 +119,11 @@ class NDArray:
 
     @property
     def context(self):
-        """The Context holding the data."""
-        return context_of(self._data.device)
+        """The Context the array was made on (an operator's output: its first input's)."""
+        try:
+            return self._ctx
+        except AttributeError:
+            return context_of(self._data.device)
 
     ctx = context
 
@@ -85,7 +136,7 @@ class NDArray:
         """Transpose of an array of at most 2 dimensions."""
         if self._data.dim() > 2:
             raise MXNetError('Only 2D matrix is allowed to be transposed')
-        return wrap(self._data.t().contiguous())
+        return derived(self, self._data.t().contiguous())
 
     @property
     def handle(self):
@@ -192,13 +243,13 @@ class NDArray:
         tdt = _dtype.to_torch(dtype)
         if not copy and tdt is self._data.dtype:
             return self
-        return wrap(_inherit(self._data, self._data.to(tdt, copy=True)))
+        return derived(self, _inherit(self._data, self._data.to(tdt, copy=True)))
 
     def copy(self):
         """A new array with the same values on the same context."""
         if _pending:
-            return wrap(_inherit(self._data, self._data.clone()))
-        return wrap(self._data.clone())
+            return derived(self, _inherit(self._data, self._data.clone()))
+        return derived(self, self._data.clone())
 
     def copyto(self, other):
         """Copy into NDArray ``other`` (returned), or into a new array on Context ``other``."""
@@ -212,7 +263,7 @@ class NDArray:
                 _inherit(self._data, other._data)
             return other
         if isinstance(other, Context):
-            return wrap(_inherit(self._data, self._data.to(other.torch_device, copy=True)))
+            return wrap(_inherit(self._data, self._data.to(other.torch_device, copy=True)), other)
         raise TypeError('copyto does not support type ' + str(type(other)))
 
     def as_in_context(self, context):
@@ -251,7 +302,7 @@ class NDArray:
         self._data = torch.empty(0) if handle is None else loads_record(handle)
 
     def __deepcopy__(self, memo):
-        return wrap(self._data.detach().clone())
+        return derived(self, self._data.detach().clone())
 
     # ---- shape views ------------------------------------------------------------------------------
     def reshape(self, *shape, **kwargs):
@@ -268,7 +319,7 @@ class NDArray:
         except MXNetError as e:  # MXNet 1.9.1 raises this as a ValueError
             raise ReshapeError(str(e)) from None
         t = self._data
-        return wrap(t.view(new) if t.is_contiguous() else t.reshape(new))
+        return derived(self, t.view(new) if t.is_contiguous() else t.reshape(new))
 
     # ---- indexing ----------------------------------------------------------------------------------
     def __getitem__(self, key):
@@ -279,8 +330,8 @@ class NDArray:
             if not -n <= key < n:
                 raise IndexError('index %d is out of bounds for axis 0 with size %d' % (key, n))
             r = t[key]
-            return wrap(r.reshape(1) if r.dim() == 0 else r)
-        return wrap(_indexing.read(t, key))
+            return derived(self, r.reshape(1) if r.dim() == 0 else r)
+        return derived(self, _indexing.read(t, key))
 
     def __setitem__(self, key, value):
         """``a[key] = value`` in place; value is a number, NDArray, numpy array or list broadcast to the region."""

@@ -9,7 +9,7 @@ from .._op.params import REQUIRED
 from .. import _dtype
 from .. import autograd as _autograd  # loaded first by mxnet/__init__; its state is defined before it imports us
 from .. import engine as _engine
-from .ndarray import NDArray, wrap
+from .ndarray import NDArray, wrap, kept_contexts as _kept_contexts, with_context as _with_context
 
 __all__ = ['invoke', 'make_function', 'generate']
 
@@ -118,18 +118,30 @@ def invoke(op, inputs, kwargs, out=None):
         if not isinstance(x, NDArray):
             raise TypeError('Operator %s expects NDArray inputs, got %s' % (op.name, type(x).__name__))
         tensors.append(x._data)
-    return _finish(op, p, run(op, p, tensors), out)
+    return _finish(op, p, run(op, p, tensors), out, inputs)
 
 
-def _finish(op, p, res, out):
+def output_context(op, p, inputs):
+    """The Context of ``op``'s outputs when it is one that arrays store (see ndarray.kept_contexts), else
+    None: the first input's; for an op without inputs its ``ctx`` parameter, else the current context."""
+    if inputs:
+        return getattr(inputs[0], '_ctx', None)
+    if 'ctx' in op.params:
+        from ..context import current_context
+        return getattr(p, 'ctx', None) or current_context()
+    return None
+
+
+def _finish(op, p, res, out, inputs=()):
     nvis = len(res) if op.num_visible is None else op.num_visible(p)
     if out is not None:
         return _write_out(op, out, res[:nvis])
+    ctx = output_context(op, p, inputs) if _kept_contexts or not inputs else None
     if nvis == 1:
         a = _new(NDArray)
         a._data = res[0]
-        return a
-    return [wrap(r) for r in res[:nvis]]
+        return a if ctx is None else _with_context(a, ctx)
+    return [wrap(r, ctx) for r in res[:nvis]]
 
 
 def _split_args(op, args, kwargs):
@@ -244,11 +256,15 @@ def make_function(op, public_name=None):
                         raise compute_error(op, tensors, e) from None
                     if _pending:
                         _engine.propagate(tensors, res if isinstance(res, (tuple, list)) else (res,))
-                    if type(res) is _Tensor and out is None and plain_output:
+                    if type(res) is _Tensor and out is None and plain_output and nin:
                         a = _new(NDArray)
                         a._data = res
+                        if _kept_contexts:
+                            c = getattr(args[0], '_ctx', None)
+                            if c is not None:
+                                a._ctx = c
                         return a
-                    return _finish(op, p, res if isinstance(res, (tuple, list)) else (res,), out)
+                    return _finish(op, p, res if isinstance(res, (tuple, list)) else (res,), out, args[:nin])
         pos, kw_inputs, params = _split_args(op, args, kwargs)
         if op.variadic and op.variadic not in params:
             params[op.variadic] = len(pos)
@@ -275,7 +291,7 @@ def make_function(op, public_name=None):
             if not isinstance(x, NDArray):
                 raise TypeError('Operator %s: input %s must be an NDArray, got %s' % (op.name, n, type(x).__name__))
             tensors.append(x._data)
-        return _finish(op, p, run(op, p, tensors, names), out)
+        return _finish(op, p, run(op, p, tensors, names), out, inputs)
 
     fn.__name__ = public_name or op.name
     fn.__qualname__ = fn.__name__

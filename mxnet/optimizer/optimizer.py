@@ -244,6 +244,16 @@ class Optimizer:
         indices, weights, grads = _as_list(index), _as_list(weight), _as_list(grad)
         states = list(state) if isinstance(index, (list, tuple)) else [state]
         m, s = (0, 1) if self._master_first else (1, 0)
+        if type(self).update is not Optimizer.update:  # a custom update(): run it on the float32 master copy
+            many = isinstance(index, (list, tuple))
+            masters = [st[m] for st in states]
+            grads32 = [g.astype(np.float32) for g in grads]
+            inner = [st[s] for st in states]
+            self.update(index, masters if many else masters[0], grads32 if many else grads32[0],
+                        inner if many else inner[0])
+            for w, mw in zip(weights, masters):
+                w._data.copy_(mw._data)
+            return
         masters = [st[m]._data for st in states]
         self._update_count(indices)
         self._step(indices, masters, [g._data.float() for g in grads], [st[s] for st in states],

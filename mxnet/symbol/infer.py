@@ -209,10 +209,18 @@ def _probe(n, p, ins):
     except Exception:  # noqa: BLE001 -- a rule refusing the probe values: try the merged inputs
         pass
     merged = _merge_positions(ins)
-    if merged == ins:
+    if merged != ins:
+        try:
+            return _probe_once(n, p, merged)
+        except Exception:  # noqa: BLE001 -- a rule refusing the merged inputs: let it fill them in
+            pass
+    # the inputs holding placeholders given as unknown: a rule that fills inputs from the data (a weight of
+    # FullyConnected, RNN's parameters) decides them, and assigning unifies the placeholders with its dims
+    blanked = [None if v is not None and any(d >= _SYM for d in v) else v for v in ins]
+    if blanked == ins or all(v is None for v in blanked):
         return None
     try:
-        return _probe_once(n, p, merged)
+        return n.op.infer_shape(p, blanked)
     except Exception:  # noqa: BLE001 -- undecidable here: the shapes stay unknown, as MXNet leaves them
         return None
 

@@ -46,8 +46,9 @@ def _act(x, act_type):
 
 
 def _leaky(x, g=None, act_type='leaky', slope=0.25):
-    if act_type == 'prelu':
-        return np.where(x > 0, x, x * g.reshape(1, -1, 1))
+    if act_type == 'prelu':  # gamma's axes line up with data's first two
+        return np.where(x > 0, x, x * g.reshape(g.shape + (1,) * (x.ndim - 2) if g.ndim == 2 else
+                                                (1, -1) + (1,) * (x.ndim - 2)))
     if act_type == 'elu':
         return np.where(x > 0, x, slope * np.expm1(x))
     return np.where(x > 0, x, x * slope)
@@ -109,6 +110,12 @@ CASES = [
     Case('LeakyReLU', rand((3, 4)), _leaky, dict(act_type='leaky', slope=0.1), name='LeakyReLU_leaky'),
     Case('LeakyReLU', rand((2, 3, 4), (3,)), _leaky, dict(act_type='prelu'), name='LeakyReLU_prelu'),
     Case('LeakyReLU', rand((3, 4)), _leaky, dict(act_type='elu', slope=0.5), name='LeakyReLU_elu'),
+    Case('LeakyReLU', rand((3, 4, 4, 2), (3, 4)), _leaky, dict(act_type='prelu'), name='LeakyReLU_prelu_full'),
+    Case('LeakyReLU', rand((3, 4, 2), (1,)), _leaky, dict(act_type='prelu'), name='LeakyReLU_prelu_scalar'),
+    Case('BatchNorm_v1', _positive_var, _bn, dict(fix_gamma=False, use_global_stats=True), tol=_F16,
+         dtypes=('float32', 'float64')),
+    Case('_contrib_SyncBatchNorm', _positive_var, _bn, dict(fix_gamma=False, use_global_stats=True, key='k'),
+         tol=_F16, dtypes=('float32', 'float64')),
     Case('Dropout', rand((3, 4)), lambda x, **_: x, dict(p=0.5), name='Dropout_predict'),
     Case('BatchNorm', _positive_var, _bn, dict(fix_gamma=False), name='BatchNorm_global', tol=_F16,
          dtypes=('float32', 'float64')),
@@ -140,6 +147,7 @@ ERROR_CASES = [
     ErrorCase('Convolution', rand((2, 4, 5), (3, 4, 2)), dict(kernel=(2, 2), num_filter=3, no_bias=True),
               match=r'Convolution.*4-D data'),
     ErrorCase('BatchNorm', rand((2, 3), (2,), (3,), (3,), (3,)), match=r'BatchNorm.*gamma'),
+    ErrorCase('LeakyReLU', rand((2, 3, 4), (4,)), dict(act_type='prelu'), match=r'broadcast gamma'),
     ErrorCase('Pooling', rand((1, 1, 2, 2)), dict(kernel=(3, 3)), match=r'Pooling.*kernel'),
     ErrorCase('Activation', rand((2,)), dict(act_type='gelu'), match=r'act_type'),
     ErrorCase('SoftmaxOutput', rand((4, 3), (5,)), match=r'SoftmaxOutput.*label'),

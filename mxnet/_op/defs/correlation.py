@@ -41,11 +41,20 @@ def _check(p, d1, d2):
             raise MXNetError('Correlation: %s must be positive, got %d' % (k, getattr(p, k)))
 
 
+def _absdiff(a, b):
+    """|a - b| whose gradient takes a >= b as positive (MXNet's convention; torch's abs has 0 at a == b)."""
+    d = a - b
+    return d * torch.where(d >= 0, 1.0, -1.0).to(d.dtype).detach()
+
+
 def _correlation(p, d1, d2):
     _check(p, d1, d2)
     top_h, top_w, radius = _geometry(p, tuple(d1.shape))
     k, s1, md = p.kernel_size, p.stride1, p.max_displacement
     pad = (p.pad_size,) * 4
+    dtype = d1.dtype
+    if dtype in (torch.float16, torch.bfloat16):  # accumulate in float32 (forward and gradient), as MXNet does
+        d1, d2 = d1.float(), d2.float()
     p1, p2 = F.pad(d1, pad), F.pad(d2, pad)
     span_h, span_w = (top_h - 1) * s1 + k, (top_w - 1) * s1 + k
     a = p1[:, :, md:md + span_h, md:md + span_w]
@@ -54,9 +63,9 @@ def _correlation(p, d1, d2):
         for gx in range(-radius, radius + 1):
             dy, dx = gy * p.stride2, gx * p.stride2
             b = p2[:, :, md + dy:md + dy + span_h, md + dx:md + dx + span_w]
-            m = (a * b) if p.is_multiply else (a - b).abs()
+            m = (a * b) if p.is_multiply else _absdiff(a, b)
             outs.append(F.avg_pool2d(m.sum(1, keepdim=True), k, stride=s1))
-    return torch.cat(outs, 1) / d1.shape[1]
+    return (torch.cat(outs, 1) / d1.shape[1]).to(dtype)
 
 
 def _shape(p, s):

@@ -174,6 +174,25 @@ def _param_concat_infer(p, shapes):
     return shapes, [None], []
 
 
+def _param_concat_reverse(p, in_shapes, out_shapes):
+    """The inputs unknown along ``dim`` (the first layer's deferred i2h weights: one per direction, always
+    of one size) share equally what the known output leaves for them."""
+    out = out_shapes[0]
+    none = [None] * len(in_shapes)
+    if out is None or any(s is None for s in in_shapes):
+        return none
+    todo = [i for i, s in enumerate(in_shapes) if 0 in s]
+    if not todo or any(list(in_shapes[i]).count(0) != 1 or in_shapes[i][p.dim] != 0 for i in todo):
+        return none
+    rest = out[p.dim] - sum(s[p.dim] for i, s in enumerate(in_shapes) if i not in todo)
+    if rest <= 0 or rest % len(todo):
+        return none
+    each = rest // len(todo)
+    return [tuple(each if a == p.dim else d for a, d in enumerate(in_shapes[i])) if i in todo else None
+            for i in range(len(in_shapes))]
+
+
 register(OpDef('_rnn_param_concat', _param_concat, variadic='num_args', infer_shape=_param_concat_infer,
+               reverse_shape=_param_concat_reverse,
                params={'num_args': Int(low=1), 'dim': Int(1)},
                doc='Concat of the flattened weights of a fused RNN layer into the RNN op\'s ``parameters``.'))

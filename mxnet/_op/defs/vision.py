@@ -56,6 +56,8 @@ def _sample(data, grid):
     if data.dim() != 4 or grid.dim() != 4 or grid.shape[1] != 2 or grid.shape[0] != data.shape[0]:
         raise MXNetError('BilinearSampler: data must be (N, C, H, W) and grid (N, 2, H\', W\'), got %s and %s'
                          % (fmt(data.shape), fmt(grid.shape)))
+    if data.is_meta:  # torch's meta grid_sample is a slow decomposition: the shape is known
+        return data.new_empty((data.shape[0], data.shape[1], grid.shape[2], grid.shape[3]))
     return F.grid_sample(data, grid.permute(0, 2, 3, 1), mode='bilinear', padding_mode='zeros', align_corners=True)
 
 
