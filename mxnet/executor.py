@@ -164,6 +164,25 @@ def _reuse(arr, shape):
     return wrap(torch.zeros(shape, dtype=t.dtype, device=t.device))
 
 
+def _group_contexts(symbol, group2ctx):
+    """``{variable name: Context}`` for the variables whose ``ctx_group`` attribute (their own, else that of
+    the first operator reading them) names a group of ``group2ctx``."""
+    nodes = topo_order(symbol._outputs)
+    places = {}
+    for n in nodes:
+        if n.op is None:
+            g = n.attrs.get('__ctx_group__')
+            if g in group2ctx:
+                places[n.name] = group2ctx[g]
+    for n in nodes:
+        g = n.attrs.get('__ctx_group__') if n.op is not None else None
+        if g in group2ctx:
+            for src, _ in n.inputs:
+                if src.op is None:
+                    places.setdefault(src.name, group2ctx[g])
+    return {k: v if isinstance(v, Context) else Context(v) for k, v in places.items()}
+
+
 class Executor:
     """A bound symbol. Arrays: ``arg_arrays``/``arg_dict``, ``grad_arrays``/``grad_dict``, ``aux_arrays``/
     ``aux_dict``, ``outputs``/``output_dict``."""
@@ -242,8 +261,11 @@ class Executor:
                 outs[k] = wrap(h.clone())
 
     @classmethod
-    def simple_bind(cls, symbol, ctx, grad_req='write', type_dict=None, shared_exec=None, shapes=None):
-        """Allocate every array from input shapes (and dtypes) by inference, then bind."""
+    def simple_bind(cls, symbol, ctx, grad_req='write', type_dict=None, shared_exec=None, shapes=None,
+                    group2ctx=None):
+        """Allocate every array from input shapes (and dtypes) by inference, then bind. With ``group2ctx``
+        (``{ctx_group: Context}``) a variable made under ``AttrScope(ctx_group=g)`` is allocated on
+        ``group2ctx[g]`` (its gradient too); the others on ``ctx``."""
         # MXNet reads only the tuple-valued keywords as shapes and ignores any other keyword
         shapes = {k: v for k, v in (shapes or {}).items() if isinstance(v, (tuple, list))}
         arg_shapes, _, aux_shapes = symbol.infer_shape(**shapes)
@@ -270,12 +292,15 @@ class Executor:
         shared_grads = shared_exec.grad_dict if shared_exec is not None else {}
         shared_aux = shared_exec.aux_dict if shared_exec is not None else {}
 
+        places = _group_contexts(symbol, group2ctx) if group2ctx else {}
+
         def alloc(name, shape, t, pool):
             old = pool.get(name)
             tdt = _dtype.to_torch(t)
             if old is not None and old.shape == tuple(shape) and old._data.dtype is tdt:
                 return old
-            return wrap(torch.zeros(shape, dtype=tdt, device=dev))
+            c = places.get(name, ctx)
+            return wrap(torch.zeros(shape, dtype=tdt, device=c.torch_device), c)
         args = [alloc(n, s, t, shared) for n, s, t in zip(arg_names, arg_shapes, arg_types)]
         grads = [alloc(n, s, t, shared_grads) if reqs[n] != 'null' else None
                  for n, s, t in zip(arg_names, arg_shapes, arg_types)]

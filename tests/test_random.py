@@ -303,5 +303,9 @@ def test_symbol_inference():
     (lambda: nd.random.exponential(0, shape=2), ZeroDivisionError),
 ], ids=lambda x: '' if callable(x) else x.__name__)
 def test_errors(call, exc, ctx):
+    """Bad options raise at the call; bad distribution parameters, as in MXNet, where the samples are read
+    (asynchronous errors, see mx.engine)."""
     with pytest.raises(exc):
-        call()
+        out = call()
+        for o in (out if isinstance(out, list) else [out]):
+            o.asnumpy()

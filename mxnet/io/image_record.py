@@ -1,8 +1,11 @@
 """``mx.io.ImageRecordIter``: batches of decoded, augmented images from a RecordIO image file.
 
 Records are read in the calling thread and decoded/augmented in a thread pool (``preprocess_threads``
-workers), several batches ahead (``prefetch_buffer``), so a training loop does not wait on JPEG decoding.
+workers, each taking a slice of a batch), several batches ahead (``prefetch_buffer``), so a training loop
+does not wait on JPEG decoding. The random choices of a batch are drawn up front as one array of uniforms,
+and normalisation runs once per batch, vectorised.
 """
+import io
 import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +19,7 @@ from ..image import codec
 from .. import recordio
 from .base import DataDesc, DataBatch, DataIter
 from .native import warn_unknown
+from . import image_aug
 
 __all__ = ['ImageRecordIter']
 
@@ -23,12 +27,30 @@ _DTYPES = {'float32': np.float32, 'uint8': np.uint8, 'int8': np.int8}
 
 # MXNet options this implementation does not perform (augmenters, .lst labels), with their no-op values.
 _UNSUPPORTED_AUG = {
-    'max_rotate_angle': 0, 'rotate': -1, 'rotate_list': '', 'max_shear_ratio': 0.0, 'max_aspect_ratio': 0.0,
-    'min_random_scale': 1.0, 'max_random_scale': 1.0, 'max_img_size': 1e10, 'min_img_size': 0.0,
-    'random_h': 0, 'random_s': 0, 'random_l': 0, 'brightness': 0.0, 'contrast': 0.0, 'saturation': 0.0,
+    'brightness': 0.0, 'contrast': 0.0, 'saturation': 0.0,
     'pca_noise': 0.0, 'random_resized_crop': False, 'max_random_area': 1.0, 'min_random_area': 1.0,
     'max_random_aspect_ratio': 0.0, 'min_random_aspect_ratio': None, 'path_imglist': '',
 }
+# MXNet's default-augmenter options (mx.io.image_aug.DefaultAugmenter) with their defaults
+_AUG_OPTIONS = {
+    'max_rotate_angle': 0, 'rotate': -1, 'rotate_list': '', 'max_shear_ratio': 0.0, 'max_aspect_ratio': 0.0,
+    'min_random_scale': 1.0, 'max_random_scale': 1.0, 'max_img_size': 1e10, 'min_img_size': 0.0,
+    'random_h': 0, 'random_s': 0, 'random_l': 0,
+}
+
+
+def _decode(payload, gray):
+    """uint8 RGB ``HxWx3`` (or ``HxW`` gray) pixels of an encoded image; Pillow is called directly when
+    OpenCV is missing (the common JPEG/PNG modes need no conversion copy)."""
+    if codec.cv2 is None and not gray:
+        from PIL import Image
+        try:
+            im = Image.open(io.BytesIO(payload))
+            if im.mode == 'RGB':
+                return np.asarray(im)
+        except Exception:  # noqa: BLE001 -- codec.decode reports it
+            pass
+    return codec.decode(payload, codec.IMREAD_GRAYSCALE if gray else codec.IMREAD_COLOR, to_rgb=True)
 
 
 def _part_offsets(offsets, file_size, num_parts, part_index):
@@ -73,8 +95,10 @@ class ImageRecordIter(DataIter):
                  mean_g=0.0, mean_b=0.0, std_r=1.0, std_g=1.0, std_b=1.0, scale=1.0, max_crop_size=-1,
                  min_crop_size=-1, pad=0, fill_value=255, inter_method=1, preprocess_threads=4,
                  prefetch_buffer=4, round_batch=True, seed=0, num_parts=1, part_index=0,
-                 data_name='data', label_name='softmax_label', dtype='float32', **kwargs):
+                 data_name='data', label_name='softmax_label', dtype='float32', seed_aug=None,
+                 max_random_contrast=0.0, max_random_illumination=0.0, **kwargs):
         super().__init__(batch_size)
+        aug_opts = {k: kwargs.pop(k) for k in list(kwargs) if k in _AUG_OPTIONS}
         for name, default in _UNSUPPORTED_AUG.items():
             if name in kwargs and kwargs[name] != default:
                 raise MXNetError('ImageRecordIter: option %s=%r is not supported by this implementation'
@@ -96,18 +120,19 @@ class ImageRecordIter(DataIter):
         if not 0 <= part_index < num_parts:
             raise MXNetError('ImageRecordIter: part_index %d out of range for num_parts %d'
                              % (part_index, num_parts))
-        if inter_method not in (0, 1, 2, 3, 4):
-            raise MXNetError('ImageRecordIter: inter_method %r is not supported (use 0-4)' % (inter_method,))
         self.data_shape = data_shape
         self.label_width = int(label_width)
         self.shuffle = bool(shuffle)
         self.round_batch = bool(round_batch)
         self.dtype = _DTYPES[dtype]
         self.data_name, self.label_name = data_name, label_name
-        self._aug = dict(resize=int(resize), rand_crop=bool(rand_crop), rand_mirror=bool(rand_mirror),
-                         mirror=bool(mirror), max_crop_size=int(max_crop_size),
-                         min_crop_size=int(min_crop_size), pad=int(pad), fill_value=int(fill_value),
-                         inter_method=int(inter_method))
+        self._augmenter = image_aug.DefaultAugmenter(
+            data_shape, resize=resize, rand_crop=rand_crop, max_crop_size=max_crop_size,
+            min_crop_size=min_crop_size, pad=pad, fill_value=fill_value, inter_method=inter_method, **aug_opts)
+        self._mirror, self._rand_mirror = bool(mirror), bool(rand_mirror)
+        self._seed_aug = None if seed_aug is None else int(seed_aug)
+        self._contrast, self._illumination = float(max_random_contrast), float(max_random_illumination)
+        self._threads = max(1, int(preprocess_threads))
         self._std = np.array([std_r, std_g, std_b][:data_shape[0]], np.float32).reshape(-1, 1, 1)
         self._scale = np.float32(scale)
         self._mean = np.array([mean_r, mean_g, mean_b][:data_shape[0]], np.float32).reshape(-1, 1, 1)
@@ -171,10 +196,15 @@ class ImageRecordIter(DataIter):
             if plan is None:
                 return
             idx, pad = plan
-            seeds = self._rng.randint(0, 2 ** 31 - 1, size=len(idx))
-            futs = [self._pool.submit(self._load_sample, self._read_raw(self._offsets[i]), int(s))
-                    for i, s in zip(idx, seeds)]
-            self._queue.append((futs, pad))
+            if self._seed_aug is not None:
+                u = image_aug.seeded_uniforms(self._seed_aug, idx)
+            else:
+                u = self._rng.random_sample((len(idx), image_aug.NUM_DRAWS))
+            raws = [self._read_raw(self._offsets[i]) for i in idx]
+            step = -(-len(raws) // self._threads)
+            futs = [self._pool.submit(self._load_chunk, raws[k:k + step], u[k:k + step])
+                    for k in range(0, len(raws), step)]
+            self._queue.append((futs, u, pad))
 
     def _read_raw(self, offset):
         self._file.seek(offset)
@@ -184,17 +214,26 @@ class ImageRecordIter(DataIter):
         self._fill_queue()
         if not self._queue:
             return None
-        futs, pad = self._queue.popleft()
+        futs, u, pad = self._queue.popleft()
         self._fill_queue()  # keep the workers busy while this batch is assembled
-        data = np.zeros((self.batch_size,) + self.data_shape, self.dtype)
+        c, h, w = self.data_shape
+        pixels = np.zeros((self.batch_size, h, w, c), np.uint8)
         lshape = (self.batch_size,) if self.label_width == 1 else (self.batch_size, self.label_width)
         label = np.zeros(lshape, np.float32)
-        for k, fut in enumerate(futs):
-            data[k], label[k] = fut.result()
+        k = 0
+        for fut in futs:
+            imgs, labels = fut.result()
+            pixels[k:k + len(imgs)] = imgs
+            label[k:k + len(imgs)] = labels
+            k += len(imgs)
+        flips = image_aug.mirror_flags(u, self._mirror, self._rand_mirror)
+        if flips.any():
+            pixels[:k][flips] = pixels[:k][flips][:, :, ::-1]
+        data = self._normalize(pixels.transpose(0, 3, 1, 2), u)
         return DataBatch([nd.from_numpy(data)], [nd.from_numpy(label)], pad=pad)
 
     # -- per-sample work (runs in the pool) ---------------------------------------------------------------
-    def _decode_augment(self, raw, rng):
+    def _decode_augment(self, raw, u):
         header, payload = recordio.unpack(raw)
         if header.flag > 0:
             if header.flag != self.label_width:
@@ -207,59 +246,32 @@ class ImageRecordIter(DataIter):
                                  'with multi-dimensional labels (got label_width=%d)' % self.label_width)
             label = np.float32(header.label)
         gray = self.data_shape[0] == 1
-        img = codec.decode(payload, codec.IMREAD_GRAYSCALE if gray else codec.IMREAD_COLOR, to_rgb=True)
-        img = self._augment(img, rng)
-        return (img[None] if gray else img.transpose(2, 0, 1)), label
+        img = self._augmenter(_decode(payload, gray), u)
+        return (img[..., None] if gray else img), label
 
-    def _augment(self, img, rng):
-        a = self._aug
-        _, h, w = self.data_shape
-        if a['resize'] > 0:
-            rows, cols = img.shape[:2]
-            if rows > cols:
-                size = (a['resize'], a['resize'] * rows // cols)
-            else:
-                size = (a['resize'] * cols // rows, a['resize'])
-            img = codec.resize(img, size[0], size[1], a['inter_method'])
-        if a['pad'] > 0:
-            p = a['pad']
-            widths = ((p, p), (p, p)) + (((0, 0),) if img.ndim == 3 else ())
-            img = np.pad(img, widths, constant_values=a['fill_value'])
-        rows, cols = img.shape[:2]
-        if a['max_crop_size'] != -1 or a['min_crop_size'] != -1:
-            lo, hi = a['min_crop_size'], a['max_crop_size']
-            if not (cols >= hi and rows >= hi and hi >= lo):
-                raise MXNetError('ImageRecordIter: input image size %dx%d smaller than max_crop_size %d'
-                                 % (rows, cols, hi))
-            side = int(rng.randint(lo, hi + 1))
-            y, x = self._crop_origin(rows - side, cols - side, rng)
-            img = codec.resize(img[y:y + side, x:x + side], w, h, a['inter_method'])
-        else:
-            if rows < h or cols < w:
-                raise MXNetError('ImageRecordIter: input image size %dx%d smaller than input shape %dx%d'
-                                 % (rows, cols, h, w))
-            y, x = self._crop_origin(rows - h, cols - w, rng)
-            img = img[y:y + h, x:x + w]
-        if a['mirror'] or (a['rand_mirror'] and rng.randint(2)):
-            img = img[:, ::-1]
-        return img
+    def _load_chunk(self, raws, u):
+        """Decoded, augmented uint8 ``HxWxC`` images and the labels of consecutive samples of a batch."""
+        out = [self._decode_augment(raw, row) for raw, row in zip(raws, u)]
+        return [o[0] for o in out], [o[1] for o in out]
 
-    def _crop_origin(self, dy, dx, rng):
-        if self._aug['rand_crop']:
-            return int(rng.randint(0, dy + 1)), int(rng.randint(0, dx + 1))
-        return dy // 2, dx // 2
-
-    def _load_sample(self, raw, seed):
-        img, label = self._decode_augment(raw, np.random.RandomState(seed))
-        return self._normalize(img), label
-
-    def _normalize(self, img):
+    def _normalize(self, x, u):
+        """``((x - mean) / std * contrast + illumination) * scale`` over an ``NCHW`` uint8 batch (MXNet's
+        normalisation; contrast and illumination vary per sample when their maxima are set)."""
         if self.dtype == np.uint8:
-            return img
-        x = img.astype(np.float32) - self._mean
+            return np.ascontiguousarray(x)
+        y = x.astype(np.float32)
+        y -= self._mean
         if self.dtype == np.int8:
-            return np.clip(x, -128, 127)
-        return x / self._std * self._scale
+            return np.clip(y, -128, 127).astype(np.int8)
+        y /= self._std
+        if self._contrast or self._illumination:
+            n = len(u)
+            contrast, illum = image_aug.contrast_illumination(u, self._contrast, self._illumination)
+            y[:n] *= contrast.reshape(-1, 1, 1, 1)
+            y[:n] += illum.reshape(-1, 1, 1, 1)
+        if self._scale != 1:
+            y *= self._scale
+        return y
 
     def _load_or_make_mean(self, path):
         """The mean image from ``path`` (an ``mx.nd.save`` file with key 'mean_img'); when the file is
@@ -272,12 +284,14 @@ class ImageRecordIter(DataIter):
                 raise MXNetError('ImageRecordIter: mean_img %s has shape %s, expected data_shape %s'
                                  % (path, mean.shape, self.data_shape))
             return mean
-        total = np.zeros(self.data_shape, np.float64)
-        futs = [self._pool.submit(self._decode_augment, self._read_raw(o), np.random.RandomState(0))
-                for o in self._offsets]
-        for fut in futs:
-            total += fut.result()[0]
-        mean = (total / len(futs)).astype(np.float32)
+        total = np.zeros(self.data_shape[1:] + self.data_shape[:1], np.float64)
+        centre = np.full((1, image_aug.NUM_DRAWS), 0.5)  # the middle of every random range
+        chunk = 256
+        for k in range(0, len(self._offsets), chunk):
+            raws = [self._read_raw(o) for o in self._offsets[k:k + chunk]]
+            imgs, _ = self._load_chunk(raws, np.repeat(centre, len(raws), 0))
+            total += np.sum(imgs, axis=0, dtype=np.float64)
+        mean = (total / len(self._offsets)).astype(np.float32).transpose(2, 0, 1)
         nd.save(path, {'mean_img': nd.array(mean, ctx=cpu())})
         return mean
 

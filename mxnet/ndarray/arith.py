@@ -13,7 +13,7 @@ import torch
 from ..base import MXNetError, numeric_types
 from .._op import registry
 from .._op.defs.binary import OPS, REFLECT, fmt_shape, scalar_apply
-from .ndarray import NDArray
+from .ndarray import NDArray, kept_contexts as _kept, keep_context
 from .register import run
 from .. import autograd as _autograd
 from .. import engine as _engine
@@ -38,6 +38,17 @@ def _inherit(a, *operands):
     """Result ``a`` fails with a failed operand's asynchronous error (call only when ``_pending``)."""
     _engine.propagate([x._data for x in operands if isinstance(x, NDArray)], [a._data])
     return a
+
+
+def _after(a, *operands):
+    """Result ``a`` on its first NDArray operand's context, failed with a failed operand's asynchronous error
+    (call only when ``_pending or _kept``)."""
+    if _kept:
+        for x in operands:
+            if isinstance(x, NDArray):
+                keep_context(x, a)
+                break
+    return _inherit(a, *operands) if _pending else a
 
 
 def _unsupported(x):
@@ -145,8 +156,8 @@ def _ufunc(key, name):
             raise _unsupported(lhs)
         a = _new(NDArray)
         a._data = r
-        if _pending:
-            _inherit(a, lhs, rhs)
+        if _pending or _kept:
+            _after(a, lhs, rhs)
         return a
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = ('Elementwise %s of arrays and/or scalars: two arrays broadcast as ``broadcast_%s``; an array '
@@ -200,7 +211,7 @@ def _fast_method(key, reflected=False):
                     self._data.requires_grad and not _ag_state.recording):
                 a = _new(NDArray)
                 a._data = skernel(self._data, other)
-                return _inherit(a, self) if _pending else a
+                return _after(a, self) if _pending or _kept else a
             return slow(other, self)
         return method
 
@@ -218,12 +229,12 @@ def _fast_method(key, reflected=False):
                     return slow(self, other)
                 a = _new(NDArray)
                 a._data = r
-                return _inherit(a, self, other) if _pending else a
+                return _after(a, self, other) if _pending or _kept else a
         elif (t is float or t is int) and skernel is not None and self._data.dtype in fast_scalars and not (
                 self._data.requires_grad and not _ag_state.recording):
             a = _new(NDArray)
             a._data = skernel(self._data, other)
-            return _inherit(a, self) if _pending else a
+            return _after(a, self) if _pending or _kept else a
         return slow(self, other)
     return method
 
@@ -245,11 +256,11 @@ def _cmp_method(key):
                     return slow(self, other)
                 a = _new(NDArray)
                 a._data = r
-                return _inherit(a, self, other) if _pending else a
+                return _after(a, self, other) if _pending or _kept else a
         elif (t is float or t is int) and self._data.dtype in fast_scalars:
             a = _new(NDArray)
             a._data = fn(self._data, other)
-            return _inherit(a, self) if _pending else a
+            return _after(a, self) if _pending or _kept else a
         return slow(self, other)
     return method
 
@@ -327,7 +338,7 @@ def _negative(self):
         return multiply(self, -1.0)
     a = _new(NDArray)
     a._data = torch.neg(x)
-    return _inherit(a, self) if _pending else a
+    return _after(a, self) if _pending or _kept else a
 
 
 def _abs_method():
@@ -338,7 +349,7 @@ def _abs_method():
         if self._data.requires_grad and not _ag_state.recording:
             with _no_grad():  # not recording
                 a._data = compute(None, self._data)
-            return _inherit(a, self) if _pending else a
+            return _after(a, self) if _pending or _kept else a
         a._data = compute(None, self._data)
-        return _inherit(a, self) if _pending else a
+        return _after(a, self) if _pending or _kept else a
     return __abs__

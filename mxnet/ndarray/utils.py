@@ -14,23 +14,20 @@ __all__ = ['array', 'empty', 'zeros', 'ones', 'full', 'arange', 'linspace', 'eye
            'from_torch', 'from_dlpack', 'to_dlpack_for_read', 'to_dlpack_for_write', 'waitall']
 
 
-def _device(ctx):
-    return (ctx or current_context()).torch_device
-
-
 def array(source_array, ctx=None, dtype=None):
     """A new NDArray holding a copy of ``source_array`` (list, numpy array, NDArray, torch tensor).
 
     dtype defaults to float32 unless the source is an NDArray, whose dtype is kept (MXNet's rule). As in
     MXNet 1.9.1, a scalar or 0-d source gives a 0-d array (shape ``()``).
     """
+    ctx = ctx or current_context()
     if isinstance(source_array, NDArray):
         t = source_array._data
         tdt = t.dtype if dtype is None else _dtype.to_torch(dtype)
-        return wrap(t.to(device=_device(ctx), dtype=tdt, copy=True))
+        return wrap(t.to(device=ctx.torch_device, dtype=tdt, copy=True), ctx)
     tdt = _dtype.to_torch(mx_real_t if dtype is None else dtype)
     if isinstance(source_array, torch.Tensor):
-        return wrap(source_array.detach().to(device=_device(ctx), dtype=tdt, copy=True))
+        return wrap(source_array.detach().to(device=ctx.torch_device, dtype=tdt, copy=True), ctx)
     if tdt is torch.bfloat16:
         src = np.asarray(source_array, dtype=np.float32)
     else:
@@ -39,7 +36,7 @@ def array(source_array, ctx=None, dtype=None):
         except (TypeError, ValueError) as e:
             raise TypeError('source_array must be array like object: %s' % e) from None
     t = torch.from_numpy(np.array(src, copy=True, order='C'))
-    return wrap(t.to(device=_device(ctx), dtype=tdt))
+    return wrap(t.to(device=ctx.torch_device, dtype=tdt), ctx)
 
 
 def _shape(shape):

@@ -349,7 +349,7 @@ class Symbol:
                     shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
         """An Executor with arrays allocated from the given input shapes (``data=(32, 100)``)."""
         from ..executor import Executor
-        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, kwargs)
+        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, kwargs, group2ctx)
 
     def bind(self, ctx, args, args_grad=None, grad_req='write', aux_states=None, group2ctx=None,
              shared_exec=None):

@@ -200,7 +200,13 @@ def _expand_dims(p, x):
     return x.unsqueeze(norm_axis('expand_dims', p.axis, x.dim(), 1))
 
 
+def _expand_dims_shape(p, s):
+    a = norm_axis('expand_dims', p.axis, len(s), 1)
+    return s[:a] + (1,) + s[a:]
+
+
 register(OpDef('expand_dims', _fresh(_expand_dims), params={'axis': Int()}, method=True,
+               infer_shape=_unary_shape(_expand_dims_shape),
                doc='Insert a dimension of size 1 at ``axis`` (in [-ndim-1, ndim]).'))
 
 
@@ -249,7 +255,15 @@ def _swapaxes(p, x):
     return x.transpose(norm_axis('SwapAxis', p.dim1, x.dim()), norm_axis('SwapAxis', p.dim2, x.dim()))
 
 
+def _swapaxes_shape(p, s):
+    a, b = norm_axis('SwapAxis', p.dim1, len(s)), norm_axis('SwapAxis', p.dim2, len(s))
+    out = list(s)
+    out[a], out[b] = s[b], s[a]
+    return tuple(out)
+
+
 register(OpDef('SwapAxis', _fresh(_swapaxes), aliases=('swapaxes',), method='swapaxes',
+               infer_shape=_unary_shape(_swapaxes_shape),
                params={'dim1': Int(0), 'dim2': Int(0)}, doc='Interchange axes ``dim1`` and ``dim2``.'))
 
 
@@ -257,7 +271,14 @@ def _flip(p, x):
     return torch.flip(x, [norm_axis('reverse', a, x.dim()) for a in p.axis])
 
 
+def _flip_shape(p, s):
+    for a in p.axis:
+        norm_axis('reverse', a, len(s))
+    return s
+
+
 register(OpDef('reverse', _fresh(_flip), aliases=('flip',), method='flip', params={'axis': Shape()},
+               infer_shape=_unary_shape(_flip_shape),
                doc='Reverse the order of elements along the given axes.'))
 
 
@@ -346,7 +367,19 @@ def _concat(p, *xs):
     return torch.cat(xs, dim)
 
 
-register(OpDef('Concat', _fresh(_concat), aliases=('concat',), variadic='num_args',
+def _concat_infer(p, shapes):
+    if not shapes or any(s is None for s in shapes):
+        return shapes, [None], []
+    s0 = tuple(shapes[0])
+    dim = norm_axis('Concat', p.dim, len(s0))
+    for i, x in enumerate(shapes[1:], 1):
+        if len(x) != len(s0) or any(a != b for k, (a, b) in enumerate(zip(s0, x)) if k != dim):
+            raise MXNetError('Concat: incompatible input shapes: input 0 has shape %s but input %d has shape %s'
+                             % (_fmt(s0), i, _fmt(x)))
+    return shapes, [s0[:dim] + (sum(x[dim] for x in shapes),) + s0[dim + 1:]], []
+
+
+register(OpDef('Concat', _fresh(_concat), aliases=('concat',), variadic='num_args', infer_shape=_concat_infer,
                params={'num_args': Int(low=1), 'dim': Int(1)},
                doc='Join arrays along axis ``dim``; other dimensions must match.'))
 
@@ -369,19 +402,39 @@ def _split_parts(x, axis, sizes, squeeze):
     return tuple(parts)
 
 
-def _slice_channel(p, x):
-    axis = norm_axis('SliceChannel', p.axis, x.dim())
-    n = x.shape[axis]
+def _slice_plan(p, shape):
+    """(axis, part size) of SliceChannel on data of ``shape``."""
+    axis = norm_axis('SliceChannel', p.axis, len(shape))
+    n = shape[axis]
     if p.num_outputs < 1 or n % p.num_outputs:
         raise MXNetError('SliceChannel: cannot split axis %d of shape %s into num_outputs=%d equal parts'
-                         % (axis, _fmt(x.shape), p.num_outputs))
+                         % (axis, _fmt(shape), p.num_outputs))
     size = n // p.num_outputs
     if p.squeeze_axis and size != 1:
         raise MXNetError('SliceChannel: squeeze_axis needs parts of size 1 along axis %d, got %d' % (axis, size))
+    return axis, size
+
+
+def _slice_channel(p, x):
+    axis, size = _slice_plan(p, tuple(x.shape))
     return _split_parts(x, axis, size, p.squeeze_axis)
 
 
+def _slice_channel_infer(p, shapes):
+    s = shapes[0]
+    if s is None:
+        return shapes, [None] * p.num_outputs, []
+    s = tuple(s)
+    axis, size = _slice_plan(p, s)
+    if p.squeeze_axis:
+        part = s[:axis] + s[axis + 1:] if len(s) > 1 else (1,)
+    else:
+        part = s[:axis] + (size,) + s[axis + 1:]
+    return shapes, [part] * p.num_outputs, []
+
+
 register(OpDef('SliceChannel', _fresh(_slice_channel), aliases=('split',), method='split',
+               infer_shape=_slice_channel_infer,
                outputs=lambda p: ['output%d' % i for i in range(p.num_outputs)],
                params={'num_outputs': Int(), 'axis': Int(1), 'squeeze_axis': Bool(False)},
                doc='Split into ``num_outputs`` equal parts along ``axis`` (a list of arrays).'))
