@@ -48,17 +48,24 @@ def get_cuda_compute_capability(ctx):
 
 
 class _FlagScope:
-    """A thread-local boolean with MXNet's ``with``-scope semantics (each thread starts from the default)."""
+    """A thread-local boolean with MXNet's ``with``-scope semantics (each thread starts from the default).
+
+    ``set(2)`` turns it on for every thread (MXNet's "global on"), until ``set(0)`` turns it off again."""
 
     def __init__(self, default=False):
         self._local = threading.local()
         self._default = default
+        self._global = False
 
     def get(self):
-        return getattr(self._local, 'value', self._default)
+        return self._global or getattr(self._local, 'value', self._default)
 
     def set(self, value):
         prev = self.get()
+        if value == 2:
+            self._global = True
+        elif not value:
+            self._global = False
         self._local.value = bool(value)
         return prev
 
@@ -69,7 +76,8 @@ _NP_DEFAULT_DTYPE = _FlagScope()
 
 
 def set_np_shape(active):
-    """Turn NumPy shape semantics on or off for this thread; returns the previous state."""
+    """Turn NumPy shape semantics on or off for this thread (``2``: on for every thread, until turned off);
+    returns the previous state."""
     if not active and is_np_array():
         raise ValueError('NumPy Shape semantics is required in using NumPy array semantics')
     return _NP_SHAPE.set(active)
@@ -77,6 +85,11 @@ def set_np_shape(active):
 
 def is_np_shape():
     return _NP_SHAPE.get()
+
+
+def is_np_shape_global():
+    """Whether NumPy shape semantics were turned on for every thread (``set_np_shape(2)``)."""
+    return _NP_SHAPE._global
 
 
 def set_np_array(active):
@@ -121,6 +134,7 @@ class _Scope:
 class _NumpyShapeScope(_Scope):
     def __init__(self, is_np_shape=True):  # noqa: F811  (MXNet's parameter name)
         super().__init__(set_np_shape, is_np_shape)
+        self._is_np_shape = is_np_shape
 
 
 class _NumpyArrayScope(_Scope):
@@ -129,6 +143,7 @@ class _NumpyArrayScope(_Scope):
 
     def __init__(self, is_np_array=True):  # noqa: F811
         super().__init__(set_np_array, is_np_array)
+        self._is_np_array = is_np_array
 
 
 class _NumpyDefaultDtypeScope(_Scope):

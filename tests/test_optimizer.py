@@ -232,3 +232,18 @@ def test_custom_optimizer_with_own_aggregate_num_gets_chunks():
     upd = mx.optimizer.get_updater(Chunked())
     upd(list(range(3)), [mx.nd.ones((2,)) for _ in range(3)], [mx.nd.ones((2,)) for _ in range(3)])
     assert seen == [[0, 1], [2]]
+
+
+def test_custom_update_multi_precision_uses_master_copy():
+    """multi_precision with a custom update(): update runs on the float32 master, then the fp16 weight copies it."""
+    class Plain(mx.optimizer.Optimizer):
+        def update(self, index, weight, grad, state):
+            assert weight.dtype == np.float32 and grad.dtype == np.float32
+            weight[:] = weight - 0.25 * grad
+
+    opt = Plain(multi_precision=True)
+    w = mx.nd.ones((3,), dtype='float16')
+    st = opt.create_state_multi_precision(0, w)
+    opt.update_multi_precision(0, w, mx.nd.ones((3,), dtype='float16'), st)
+    assert w.dtype == np.float16
+    np.testing.assert_allclose(w.asnumpy(), 0.75)

@@ -309,3 +309,16 @@ def test_errors(call, exc, ctx):
         out = call()
         for o in (out if isinstance(out, list) else [out]):
             o.asnumpy()
+
+
+def test_sym_random_front_ends():
+    """mx.sym.random.*: Symbol parameters sample per element, numbers give one distribution of ``shape``."""
+    s = mx.sym.random.normal(loc=mx.sym.var('a'), scale=mx.sym.var('b'), shape=(3,))
+    out = s.bind(mx.cpu(), {'a': mx.nd.array([0, 100]), 'b': mx.nd.array([1e-3, 1e-3])}).forward()[0]
+    assert out.shape == (2, 3)
+    np.testing.assert_allclose(out.asnumpy().mean(axis=1), [0, 100], atol=0.1)
+    u = mx.sym.random.uniform(2, 3, shape=(4, 5)).bind(mx.cpu(), {}).forward()[0].asnumpy()
+    assert u.shape == (4, 5) and (u >= 2).all() and (u < 3).all()
+    assert mx.sym.random.randn(2, 3).bind(mx.cpu(), {}).forward()[0].shape == (2, 3)
+    with pytest.raises(AssertionError):
+        mx.sym.random.normal(loc=mx.sym.var('a'), scale=1)

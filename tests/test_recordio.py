@@ -291,7 +291,7 @@ def test_mean_img_is_made_then_reused(tmp_path, expected):
     (dict(path_imgrec='img.rec', data_shape=(3, 20, 8)), MXNetError, 'smaller than input shape'),
     (dict(path_imgrec='missing.rec'), MXNetError, 'missing.rec'),
     (dict(path_imgrec='img.rec', dtype='float16'), MXNetError, 'dtype'),
-    (dict(path_imgrec='img.rec', max_rotate_angle=10), MXNetError, 'max_rotate_angle'),
+    (dict(path_imgrec='img.rec', pca_noise=0.1), MXNetError, 'pca_noise'),
     (dict(path_imgrec='img.rec', data_shape=(2, 8, 8)), MXNetError, 'data_shape'),
 ])
 def test_iter_errors(kw, err, match):

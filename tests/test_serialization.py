@@ -33,6 +33,8 @@ def _values(a):
 
 def _check_file_contents(fname, got):
     spec = EXPECTED[fname]
+    if fname == 'v3.params':  # read under np_shape (see _read): its 0-d record stays 0-d there
+        got = {k: mx.nd.array(v.asnumpy().reshape(v.shape or (1,))) for k, v in got.items()}
     assert isinstance(got, dict) == (spec['kind'] == 'dict')
     if spec['kind'] == 'dict':
         assert list(got) == spec['names']
@@ -48,9 +50,17 @@ def _check_file_contents(fname, got):
 
 # ---- reading MXNet's files ------------------------------------------------------------------------
 
+def _read(fname, load, src):
+    """``load(src)``; MXNet 1.9.1 reads V3 (numpy-shape) records only under np_shape."""
+    if fname == 'v3.params':
+        with mx.np_shape(True):
+            return load(src)
+    return load(src)
+
+
 @pytest.mark.parametrize('fname', sorted(EXPECTED))
 def test_load_mxnet_file(fname, ctx):
-    got = _check_file_contents(fname, mx.nd.load(str(FIX / fname)))
+    got = _check_file_contents(fname, _read(fname, mx.nd.load, str(FIX / fname)))
     want_ctx = mx.gpu(0) if fname == 'gpu_tagged.params' and mx.num_gpus() else mx.cpu(0)
     assert all(a.context == want_ctx for a in got)
 
@@ -59,7 +69,7 @@ def test_load_mxnet_file(fname, ctx):
 def test_load_frombuffer_matches_load(fname):
     raw = (FIX / fname).read_bytes()
     for buf in (raw, bytearray(raw), memoryview(raw)):
-        _check_file_contents(fname, mx.nd.load_frombuffer(buf))
+        _check_file_contents(fname, _read(fname, mx.nd.load_frombuffer, buf))
 
 
 def test_loaded_arrays_are_writable_and_independent():
@@ -256,3 +266,25 @@ def test_corrupt_sparse_indices(tmp_path):
     raw[-16:-8] = struct.pack('<q', 9)  # last row index (before the name count) -> 9 of a 4-row array
     msg, _ = _corrupt(bytes(raw), tmp_path)
     assert 'row_sparse indices out of range' in msg
+
+
+def test_np_shape_records_load_only_under_np_shape(tmp_path):
+    with pytest.raises(MXNetError, match='NumPy shape'):
+        mx.nd.load(str(FIX / 'v3.params'))
+    with mx.np_shape(True):
+        got = mx.nd.load(str(FIX / 'v3.params'))
+        assert got['scalar'].shape == () and float(got['scalar'].asnumpy()) == 3.5
+        with pytest.raises(MXNetError, match='not saved in NumPy shape'):
+            mx.nd.load(str(FIX / 'list.params'))
+        arrays = [mx.nd.array(np.ones(s)) for s in [(2, 0, 1), (), (3,)]]
+        mx.nd.save(str(tmp_path / 'np'), arrays)
+        back = mx.nd.load(str(tmp_path / 'np'))
+        assert [a.shape for a in back] == [(2, 0, 1), (), (3,)]
+    with pytest.raises(MXNetError):
+        mx.nd.load(str(tmp_path / 'np'))
+    mx.util.set_np_shape(2)  # on for every thread: classic files load too
+    try:
+        assert len(mx.nd.load(str(FIX / 'list.params'))) == 2
+    finally:
+        mx.util.set_np_shape(0)
+    assert not mx.is_np_shape()

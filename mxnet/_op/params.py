@@ -6,6 +6,8 @@ back into the string MXNet writes.
 """
 import ast
 
+import numpy as np
+
 from ..base import MXNetError
 from .. import _dtype
 
@@ -126,6 +128,11 @@ class Enum(Param):
         self.type_name = '{%s}' % ', '.join("'%s'" % c for c in self.choices)
 
     def _parse(self, value):
+        if isinstance(value, (type, np.dtype)):  # a numpy dtype for a dtype enum, named as MXNet's frontend does
+            try:
+                value = np.dtype(value).name
+            except TypeError:
+                pass
         value = str(value).strip().strip("'\"")
         if value not in self.choices:
             raise ValueError('%r is not one of %s' % (value, self.type_name))

@@ -236,8 +236,8 @@ def install_methods(cls, namespace):
     for name, op in _OPS.items():
         if op.method and name == op.name:
             mname = op.method if isinstance(op.method, str) else name
-            if not hasattr(cls, mname):
-                setattr(cls, mname, namespace[name])
+            if not hasattr(cls, mname):  # the function of the method's name (auto-names use it: flip0)
+                setattr(cls, mname, namespace[mname if mname in op.aliases else name])
 
 
 def get(name):

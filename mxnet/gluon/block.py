@@ -519,8 +519,9 @@ class HybridBlock(Block):
         flat = [a for a in flat if a is not None]
         known = {i.name: getattr(j, attr) for i, j in zip(inputs, flat)}
         if attr == 'shape':
-            out = _without_partial_shapes(out)
-        arg_attrs, _, aux_attrs = getattr(out, infer_fn)(**known)
+            arg_attrs, aux_attrs = _infer_param_shapes(out, known)
+        else:
+            arg_attrs, _, aux_attrs = getattr(out, infer_fn)(**known)
         if arg_attrs is None:
             raise ValueError('Cannot infer the %s of the parameters of %s from the inputs %s'
                              % (attr, self.name, known))
@@ -648,15 +649,31 @@ class HybridBlock(Block):
         return self(x, *args)
 
 
-def _without_partial_shapes(sym):
-    """A copy of ``sym`` whose variables keep only fully known ``__shape__`` attributes: the parameters'
-    partial shapes (0 = unknown) are checked against the inferred ones when set (``Parameter.shape``)."""
-    sym = copy.copy(sym)
+def _infer_param_shapes(sym, known):
+    """(arg shapes, aux shapes) of ``sym``: MXNet's inference, the parameters' partial shapes (0 = unknown)
+    included (a fused RNN layer's deferred weights are found only through them); if that cannot decide,
+    once more with only the fully known ``__shape__`` attributes (the partial ones are checked against the
+    inferred shapes when set, by ``Parameter.shape``). The graph is shared with the cached op: the
+    attributes are restored."""
+    from ..base import MXNetError
+    try:
+        arg, _, aux = sym.infer_shape(**known)
+    except MXNetError:
+        arg = None
+    if arg is not None:
+        return arg, aux
+    removed = []
     for node in sym._nodes():
         shape = node.attrs.get('__shape__') if node.op is None else None
         if shape and re.search(r'(^|[(,\s])-?0\s*[,)]', shape):
+            removed.append((node, shape))
             del node.attrs['__shape__']
-    return sym
+    try:
+        arg, _, aux = sym.infer_shape(**known)
+    finally:
+        for node, shape in removed:
+            node.attrs['__shape__'] = shape
+    return arg, aux
 
 
 def _same_but_trailing_none(fmt, stored):

@@ -91,37 +91,60 @@ def warp_affine(img, m, out_w, out_h, fill, nearest=False):
 
 
 def rgb_to_hls(img):
-    """uint8 RGB -> OpenCV's 8-bit HLS (H in [0, 180), L and S in [0, 255]) as float arrays."""
-    x = img.astype(np.float32) * (1.0 / 255)
-    r, g, b = x[..., 0], x[..., 1], x[..., 2]
-    vmax, vmin = x.max(-1), x.min(-1)
+    """uint8 RGB ``...x3`` -> OpenCV's 8-bit HLS (H in [0, 180), L and S in [0, 255]) as float arrays."""
+    x = img.reshape(-1, 3).astype(np.float32) * np.float32(1 / 255)
+    top = x.argmax(1)  # r, then g, then b on ties, as OpenCV tests them
+    rows = np.arange(len(x))
+    vmax, vmin = x[rows, top], x.min(1)
     diff = vmax - vmin
-    l = (vmax + vmin) * 0.5
-    denom = np.where(l < 0.5, vmax + vmin, 2.0 - vmax - vmin)
-    s = np.where(diff > 0, diff / np.where(denom > 0, denom, 1), 0)
-    safe = np.where(diff > 0, diff, 1)
-    h = np.where(vmax == r, (g - b) / safe * 60, np.where(vmax == g, (b - r) / safe * 60 + 120,
-                                                          (r - g) / safe * 60 + 240))
-    h = np.where(diff > 0, h, 0)
-    h = np.where(h < 0, h + 360, h)
-    return np.rint(h * 0.5), np.rint(l * 255), np.rint(s * 255)
+    total = vmax + vmin
+    l = total * 0.5
+    flat = diff == 0
+    safe = np.where(flat, 1, diff)
+    s = diff / np.where(l < 0.5, np.where(flat, 1, total), 2 - total)
+    r, g, b = x[:, 0], x[:, 1], x[:, 2]
+    num = np.stack([g - b, b - r, r - g], 1)[rows, top]
+    h = (num / safe * 60 + top * 120) % 360
+    h[flat] = 0
+    shape = img.shape[:-1]
+    return (np.rint(h * 0.5).reshape(shape), np.rint(l * 255).reshape(shape),
+            np.rint(np.where(flat, 0, s) * 255).reshape(shape))
 
 
 def hls_to_rgb(h, l, s):
     """OpenCV's 8-bit HLS -> uint8 RGB."""
-    h = (h * 2.0) % 360 / 60.0
-    l = l * (1.0 / 255)
-    s = s * (1.0 / 255)
+    shape = np.shape(h)
+    h = (np.asarray(h, np.float32).reshape(-1) * np.float32(2 / 60)) % 6
+    l = np.asarray(l, np.float32).reshape(-1) * np.float32(1 / 255)
+    s = np.asarray(s, np.float32).reshape(-1) * np.float32(1 / 255)
     p2 = np.where(l <= 0.5, l * (1 + s), l + s - l * s)
     p1 = 2 * l - p2
+    # each channel is a trapezoid of the hue: rises over one sextant, flat over two, falls over one
+    hh = (np.stack([h + 2, h, h - 2], 1)) % 6
+    ramp = np.clip(np.minimum(hh, 4 - hh), 0, 1)
+    rgb = p1[:, None] + (p2 - p1)[:, None] * ramp
+    return np.clip(np.rint(rgb * 255), 0, 255).astype(np.uint8).reshape(shape + (3,))
 
-    def channel(hh):
-        hh = hh % 6
-        return np.where(hh < 1, p1 + (p2 - p1) * hh, np.where(hh < 3, p2, np.where(
-            hh < 4, p1 + (p2 - p1) * (4 - hh), p1)))
-    rgb = np.stack([channel(h + 2), channel(h), channel(h - 2)], -1)
-    rgb = np.where((s == 0)[..., None], l[..., None], rgb)
-    return np.clip(np.rint(rgb * 255), 0, 255).astype(np.uint8)
+
+_PIL_RESAMPLE = {0: 0, 1: 2, 2: 3, 3: 2, 4: 3}  # cv2 method -> PIL's NEAREST, BILINEAR, BICUBIC
+
+
+def _pil_warp(img, m, out_w, out_h, fill, method):
+    """``cv2.warpAffine`` through Pillow's affine transform (which takes the inverse map and samples at
+    pixel centres, hence the half-pixel terms)."""
+    from PIL import Image
+    (a, b, c), (d, e, f) = m
+    det = a * e - b * d
+    if det == 0:
+        raise MXNetError('ImageRecordIter: degenerate affine augmentation (zero scale)')
+    ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
+    ic, if_ = -(ia * c + ib * f), -(id_ * c + ie * f)
+    coeffs = (ia, ib, ic + 0.5 - 0.5 * (ia + ib), id_, ie, if_ + 0.5 - 0.5 * (id_ + ie))
+    pil = Image.fromarray(img)
+    fillcolor = fill if img.ndim == 2 else (fill,) * img.shape[2]
+    out = pil.transform((int(out_w), int(out_h)), Image.AFFINE, coeffs, resample=_PIL_RESAMPLE[method],
+                        fillcolor=fillcolor)
+    return np.asarray(out)
 
 
 class DefaultAugmenter:
@@ -164,10 +187,7 @@ class DefaultAugmenter:
             p = self.pad
             widths = ((p, p), (p, p)) + (((0, 0),) if img.ndim == 3 else ())
             img = np.pad(img, widths, constant_values=self.fill_value)
-        img = self._crop(img, u)
-        if self.hls and img.ndim == 3:
-            img = self._shift_hls(img, u)
-        return img
+        return self._crop(img, u)
 
     def _affine(self, img, u):
         rows, cols = img.shape[:2]
@@ -189,8 +209,12 @@ class DefaultAugmenter:
         m02 = (new_w - (m00 * cols + m01 * rows)) / 2
         m12 = (new_h - (m10 * cols + m11 * rows)) / 2
         method = _inter(self.inter_method, u[_INTER], cols, rows, new_w, new_h)
-        return warp_affine(img, ((m00, m01, m02), (m10, m11, m12)), new_w, new_h, self.fill_value,
-                           nearest=method == 0)
+        m = ((m00, m01, m02), (m10, m11, m12))
+        if codec.cv2 is not None:
+            v = self.fill_value
+            return codec.cv2.warpAffine(img, np.array(m, np.float32), (new_w, new_h), flags=method,
+                                        borderMode=codec.cv2.BORDER_CONSTANT, borderValue=(v, v, v))
+        return _pil_warp(img, m, new_w, new_h, self.fill_value, method)
 
     def _crop(self, img, u):
         rows, cols = img.shape[:2]
@@ -215,11 +239,15 @@ class DefaultAugmenter:
             return _uniform_int(u[_CROP_Y], 0, dy), _uniform_int(u[_CROP_X], 0, dx)
         return dy // 2, dx // 2
 
-    def _shift_hls(self, img, u):
-        h, l, s = rgb_to_hls(img)
-        dh = int(u[_H] * self.random_h * 2 - self.random_h)
-        ds = int(u[_S] * self.random_s * 2 - self.random_s)
-        dl = int(u[_L] * self.random_l * 2 - self.random_l)
+    def shift_hls(self, pixels, u):
+        """The colour augmentation (``random_h/s/l``) of a batch of cropped RGB images ``NxHxWx3``: a random
+        shift per sample of each HLS channel, clipped to OpenCV's 8-bit HLS ranges."""
+        n = len(pixels)
+        shape = (n,) + (1,) * (pixels.ndim - 2)
+        dh = np.trunc(u[:n, _H] * self.random_h * 2 - self.random_h).reshape(shape)
+        ds = np.trunc(u[:n, _S] * self.random_s * 2 - self.random_s).reshape(shape)
+        dl = np.trunc(u[:n, _L] * self.random_l * 2 - self.random_l).reshape(shape)
+        h, l, s = rgb_to_hls(pixels)
         return hls_to_rgb(np.clip(h + dh, 0, 180), np.clip(l + dl, 0, 255), np.clip(s + ds, 0, 255))
 
 

@@ -226,6 +226,8 @@ class ImageRecordIter(DataIter):
             pixels[k:k + len(imgs)] = imgs
             label[k:k + len(imgs)] = labels
             k += len(imgs)
+        if self._augmenter.hls and c == 3:
+            pixels[:k] = self._augmenter.shift_hls(pixels[:k], u)
         flips = image_aug.mirror_flags(u, self._mirror, self._rand_mirror)
         if flips.any():
             pixels[:k][flips] = pixels[:k][flips][:, :, ::-1]
@@ -259,10 +261,10 @@ class ImageRecordIter(DataIter):
         normalisation; contrast and illumination vary per sample when their maxima are set)."""
         if self.dtype == np.uint8:
             return np.ascontiguousarray(x)
-        y = x.astype(np.float32)
+        y = x.astype(np.float32, order='C')
         y -= self._mean
         if self.dtype == np.int8:
-            return np.clip(y, -128, 127).astype(np.int8)
+            return np.clip(y, -128, 127).astype(np.int8, order='C')
         y /= self._std
         if self._contrast or self._illumination:
             n = len(u)

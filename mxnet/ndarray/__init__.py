@@ -18,6 +18,7 @@ from . import contrib, linalg, image, sparse, random, op, _internal  # noqa: E40
 
 
 _registry.install_methods(NDArray, globals())
+NDArray.split_v2 = split_v2  # noqa: F405  (a Python function in MXNet too)
 
 from .. import autograd as _autograd  # noqa: E402
 _autograd.install()

@@ -11,7 +11,7 @@ import torch
 from ..base import numeric_types, integer_types
 from .ndarray import NDArray
 
-__all__ = ['read', 'write']
+__all__ = ['read', 'write', 'slice_is_contiguous']
 
 
 def _bad_key(k):
@@ -135,13 +135,56 @@ def _value(t, value):
             v = v.clone()  # source and target overlap (x[1:] = x[:-1])
         return v
     if isinstance(value, numeric_types):
-        return value
+        return value.item() if isinstance(value, np.generic) else value
     if isinstance(value, torch.Tensor):
         return value.to(device=t.device, dtype=t.dtype)
     a = np.asarray(value)
     if a.dtype == object or a.dtype.kind not in 'biuf':
         raise TypeError('NDArray does not support assignment with %s of type %s' % (value, type(value)))
     return torch.as_tensor(a, device=t.device).to(t.dtype)
+
+
+def slice_is_contiguous(key, shape):
+    """Whether ``a[key]`` (``key``: one slice per axis of ``shape``) selects one contiguous block of a
+    C-ordered array, as numpy's ``flags.contiguous`` of the result says (axes of length 1 do not count)."""
+    if len(key) != len(shape):
+        raise ValueError('one slice per axis expected: %d slices for shape %s' % (len(key), tuple(shape)))
+    lengths, steps = [], []
+    for k, n in zip(key, shape):
+        r = range(*k.indices(n))
+        lengths.append(len(r))
+        steps.append(r.step)
+    if 0 in lengths:
+        return True
+    want = 1  # the stride (in elements) a C-contiguous result needs on the current axis
+    stride = 1  # the source array's stride on the current axis
+    for n, length, step in zip(reversed(shape), reversed(lengths), reversed(steps)):
+        if length > 1:
+            if stride * step != want:
+                return False
+            want *= length
+        stride *= n
+    return True
+
+
+def _fit(v, region):
+    """Tensor value ``v`` broadcast to the indexed ``region``; as MXNet does, leading axes of length 1 beyond
+    the region's rank are dropped first (``a[0] = ones((1, 1, 3))`` on a (3, 3) array)."""
+    region = tuple(region)
+    if v.dim() > len(region):
+        extra = 0
+        while extra < v.dim() - len(region) and v.shape[extra] == 1:
+            extra += 1
+        if extra:
+            v = v.reshape(v.shape[extra:])
+    if tuple(v.shape) == region:
+        return v
+    if v.numel() == 0 and v.dim() == len(region):
+        return v.reshape(region)
+    try:
+        return v.broadcast_to(region)
+    except RuntimeError:
+        raise _broadcast_error(v, region) from None
 
 
 def _broadcast_error(v, shape):
@@ -154,10 +197,7 @@ def write(t, key, value):
     v = _value(t, value)
     if isinstance(key, slice) and key == slice(None):
         if isinstance(v, torch.Tensor):
-            try:
-                t.copy_(v.broadcast_to(t.shape))
-            except RuntimeError:
-                raise _broadcast_error(v, t.shape) from None
+            t.copy_(_fit(v, t.shape))
         else:
             t.fill_(v)
         return
@@ -165,20 +205,13 @@ def write(t, key, value):
     if not flips:
         region = None
         if isinstance(v, torch.Tensor):
-            region = t[k].shape
-            try:
-                v = v.broadcast_to(region)
-            except RuntimeError:
-                raise _broadcast_error(v, region) from None
+            v = _fit(v, t[k].shape)
         t[k] = v
         return
     # negative steps: write through the flat positions the (flipped) key selects
     pos = torch.arange(t.numel(), device=t.device).reshape(t.shape).flip(flips)[k]
     if isinstance(v, torch.Tensor):
-        try:
-            v = v.broadcast_to(pos.shape)
-        except RuntimeError:
-            raise _broadcast_error(v, pos.shape) from None
+        v = _fit(v, pos.shape)
     else:
         v = torch.full(pos.shape, v, dtype=t.dtype, device=t.device)
     t.index_put_(torch.unravel_index(pos.reshape(-1), t.shape), v.reshape(-1))

@@ -333,6 +333,12 @@ class NDArray:
             return derived(self, r.reshape(1) if r.dim() == 0 else r)
         return derived(self, _indexing.read(t, key))
 
+    @staticmethod
+    def _basic_indexing_slice_is_contiguous(slc_key, shape):
+        """Whether slicing an array of ``shape`` with ``slc_key`` (one slice per axis) gives a contiguous
+        block (so ``a[slc_key]`` is a view that writes through)."""
+        return _indexing.slice_is_contiguous(slc_key, shape)
+
     def __setitem__(self, key, value):
         """``a[key] = value`` in place; value is a number, NDArray, numpy array or list broadcast to the region."""
         _indexing.write(self._data, key, value)

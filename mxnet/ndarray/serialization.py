@@ -17,6 +17,7 @@ import torch
 
 from ..base import MXNetError
 from .. import _dtype
+from ..util import is_np_shape, is_np_shape_global
 from .ndarray import NDArray, wrap
 
 __all__ = ['save', 'load', 'load_frombuffer']
@@ -58,14 +59,18 @@ def record_chunks(arr):
     """
     t = arr._data.detach()
     flag = _type_flag(t.dtype)
-    shape = tuple(t.shape) or (1,)  # a V2 record cannot hold 0-d: store it as (1,), as MXNet 1.x arrays are
+    if is_np_shape():  # MXNet writes V3 records under NumPy shape semantics: 0-d and zero-size as they are
+        magic, shape = V3_MAGIC, tuple(t.shape)
+    else:  # a V2 record cannot hold 0-d: store it as (1,), as MXNet 1.x arrays are
+        magic, shape = V2_MAGIC, tuple(t.shape) or (1,)
     if t.dtype is torch.bfloat16:
         t = t.view(torch.int16)
-    dev_type, dev_id = (_GPU_DEVTYPE, t.device.index or 0) if t.device.type == 'cuda' else (1, 0)
+    ctx = arr.context  # MXNet tags each record with the array's context (cpu(1) included)
+    dev_type, dev_id = ctx.device_typeid, ctx.device_id
     if t.device.type != 'cpu':
         t = t.cpu()
     values = t.contiguous().numpy().reshape(-1).view(np.uint8)
-    header = struct.pack('<Iii%dqiii' % len(shape), V2_MAGIC, _STYPE_DEFAULT, len(shape), *shape,
+    header = struct.pack('<Iii%dqiii' % len(shape), magic, _STYPE_DEFAULT, len(shape), *shape,
                          dev_type, dev_id, flag)
     return [header, memoryview(values)]
 
@@ -228,6 +233,13 @@ def _read_record(src, index):
     start = src.pos
     field = 'record %d' % index
     (magic,) = src.unpack(_U32, field + ' magic')
+    np_shape = is_np_shape()
+    if magic == V3_MAGIC and not np_shape:
+        raise MXNetError('%s: %s was saved in NumPy shape semantics and must be loaded in them: load it inside '
+                         '`with mx.np_shape(True):`' % (src.what, field))
+    if magic != V3_MAGIC and np_shape and not is_np_shape_global():
+        raise MXNetError('%s: %s was not saved in NumPy shape semantics but is loaded in them: load it inside '
+                         '`with mx.np_shape(False):`' % (src.what, field))
     stype = _STYPE_DEFAULT
     if magic in (V2_MAGIC, V3_MAGIC):
         (stype,) = src.unpack(_I32, field + ' storage type')
@@ -252,7 +264,7 @@ def _read_record(src, index):
         src.fail('%s has unsupported type flag %d' % (field, flag))
     if stype == _STYPE_DEFAULT:
         values = src.values(dtype, _count(src, shape, field + ' shape'), field + ' values')
-        values = values.reshape(shape or (1,))
+        values = values.reshape(shape if shape or np_shape else (1,))
     else:
         aux = []
         for k in range(_NUM_AUX[stype]):
@@ -320,8 +332,10 @@ def load(fname):
     """Load arrays saved by ``mx.nd.save`` (or MXNet 0.8-1.9): a dict if the file has names, else a list.
 
     Sparse (row_sparse / csr) records are converted to dense NDArrays: this implementation has dense storage
-    only. Arrays tagged gpu(i) load onto gpu(i) when that GPU exists, else onto cpu(0). V3 (numpy-shape) records
-    are accepted too, a 0-d one as shape (1,). Damaged files raise MXNetError naming the file and the fault.
+    only. Arrays tagged gpu(i) load onto gpu(i) when that GPU exists, else onto cpu(0). As in MXNet 1.9.1, V3
+    (numpy-shape) records load only under NumPy shape semantics (``mx.np_shape()``) and older records only
+    outside them (unless turned on for every thread, ``set_np_shape(2)``). Damaged files raise MXNetError
+    naming the file and the fault.
     """
     path = _fspath(fname)
     try:

@@ -16,3 +16,4 @@ from . import contrib, linalg, image, sparse, random, op, _internal  # noqa: E40
 
 
 _registry.install_methods(Symbol, globals())
+Symbol.split_v2 = split_v2  # a Python function in MXNet too

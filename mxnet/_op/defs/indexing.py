@@ -8,6 +8,7 @@ import torch
 
 from ...base import MXNetError
 from ... import _dtype
+from ... import engine as _engine
 from ..registry import OpDef, register
 from ..params import Bool, DType, Enum, Float, Int, Shape
 from .shape import norm_axis
@@ -33,8 +34,9 @@ def _bound(op, idx, n, mode):
     if mode == 'wrap':
         return idx.remainder(n) if n else idx
     if mode == 'raise':
-        if idx.device.type != 'meta' and idx.numel() and (bool((idx < -n).any()) or bool((idx >= n).any())):
-            bad = idx[(idx < -n) | (idx >= n)][0].item()
+        # MXNet's valid range here is [0, n): a negative index is out of bounds too
+        if idx.device.type != 'meta' and idx.numel() and (bool((idx < 0).any()) or bool((idx >= n).any())):
+            bad = idx[(idx < 0) | (idx >= n)][0].item()
             raise IndexOutOfRange('%s: index %d is out of bounds for axis with size %d' % (op, bad, n))
         return idx.remainder(n) if n else idx
     return idx.clamp(0, max(n - 1, 0))
@@ -42,9 +44,15 @@ def _bound(op, idx, n, mode):
 
 def _take(p, a, indices):
     axis = norm_axis('take', p.axis, a.dim())
-    idx = _bound('take', as_index(indices), a.shape[axis], p.mode)
+    err = None
+    try:
+        idx = _bound('take', as_index(indices), a.shape[axis], p.mode)
+    except IndexOutOfRange as e:  # found while the kernel runs in MXNet: raised where the output is read
+        err = e
+        idx = _bound('take', as_index(indices), a.shape[axis], 'clip')
     out = a.index_select(axis, idx.reshape(-1))
-    return out.reshape(tuple(a.shape[:axis]) + tuple(indices.shape) + tuple(a.shape[axis + 1:]))
+    out = out.reshape(tuple(a.shape[:axis]) + tuple(indices.shape) + tuple(a.shape[axis + 1:]))
+    return out if err is None else _engine.fail(out, err)
 
 
 register(OpDef('take', _take, inputs=('a', 'indices'), same_dtype=False, method=True, params={

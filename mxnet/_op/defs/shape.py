@@ -598,6 +598,8 @@ def _broadcast_like(p, x, like):
     if len(la) != len(ra):
         raise MXNetError('broadcast_like: lhs_axes %s and rhs_axes %s must have the same length'
                          % (_fmt(la), _fmt(ra)))
+    if not la:
+        raise MXNetError('broadcast_like: empty lhs_axes/rhs_axes tuples are not allowed')
     shape = list(x.shape)
     for a, b in zip(la, ra):
         shape[norm_axis('broadcast_like', a, x.dim())] = like.shape[norm_axis('broadcast_like', b, like.dim())]
