@@ -181,5 +181,6 @@ def test_symbol_backward(case, ctx):
 def test_errors(case, ctx):
     rng = np.random.RandomState(0)
     xs = [mx.nd.array(x, dtype=x.dtype, ctx=ctx) for x in case.inputs(rng, 'float32')]
-    with pytest.raises(case.exc, match=case.match):
-        getattr(mx.nd, case.op)(*xs, **case.params)
+    with pytest.raises(case.exc, match=case.match):  # at the call, or (MXNet's asynchronous errors) at the read
+        for o in _as_list(getattr(mx.nd, case.op)(*xs, **case.params)):
+            o.wait_to_read()

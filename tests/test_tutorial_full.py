@@ -264,7 +264,8 @@ def nb(ctx, monkeypatch, tmp_cwd):
     def run(cell_id):
         return demo.run_cell(CELLS[cell_id], ns, cell_id)
     run.ns = ns
-    return run
+    with mx.name.NameManager():  # a notebook is a fresh process: symbol names count from 0
+        yield run
 
 
 def test_symbol_part(nb, capsys):

@@ -208,6 +208,7 @@ def same_shape(num_outputs=1):
     def rule(p, shapes):
         s = next((x for x in shapes if x is not None), None)
         return [s] * len(shapes), [s] * num_outputs, []
+    rule.elementwise = True  # graph inference may also fill unknown inputs from a known output
     return rule
 
 

@@ -75,7 +75,12 @@ def _read_index(path_imgidx, file_size):
 class ImageRecordIter(DataIter):
     """Iterate over an image RecordIO file (made by ``im2rec`` or :func:`mx.recordio.pack_img`).
 
-    Each image is decoded (RGB channel order, or grayscale when ``data_shape[0] == 1``), optionally resized
+    Each image is decoded (RGB channel order, or grayscale when ``data_shape[0] == 1``), augmented by
+    MXNet's default augmenter (:class:`mx.io.image_aug.DefaultAugmenter`: ``resize``, then one affine warp
+    for ``max_rotate_angle``/``rotate``/``rotate_list``, ``max_shear_ratio``, ``min/max_random_scale``,
+    ``max_aspect_ratio``, ``min/max_img_size``, then ``pad``, the crop, and ``random_h/s/l`` shifts in HLS
+    space), with ``max_random_contrast``/``max_random_illumination`` applied in the normalisation;
+    ``seed_aug`` makes each record's augmentation a function of (seed_aug, record index). In short: resized
     so its shorter edge is ``resize`` pixels, padded by ``pad`` pixels of ``fill_value``, cropped to
     ``data_shape`` (centre crop, or a random one with ``rand_crop``; ``max_crop_size``/``min_crop_size``
     crop a random-size square and resize it), mirrored horizontally (``mirror``, or at random with

@@ -9,6 +9,7 @@ from .utils import *  # noqa: F401,F403
 from .shape_utils import *  # noqa: F401,F403
 from .stats import *  # noqa: F401,F403
 from .serialization import save, load, load_frombuffer  # noqa: F401
+from .cached_op import CachedOp  # noqa: F401
 from . import register as _register
 from . import random  # noqa: F401
 

@@ -321,6 +321,29 @@ class NDArray:
         t = self._data
         return derived(self, t.view(new) if t.is_contiguous() else t.reshape(new))
 
+    def _shape_op(self, opname, inplace, kwargs):
+        """The operator ``opname`` on this array; with ``inplace`` a view of this array's memory in the
+        operator's output shape instead of a copy (MXNet's ``inplace=True`` of flatten/squeeze/expand_dims)."""
+        from .._op import registry
+        from .register import invoke
+        op = registry.get(opname)
+        if not inplace:
+            return invoke(op, [self], kwargs)
+        (shape,) = op.infer_shape(op.parse(kwargs), [self.shape])[1]
+        return self.reshape(shape)
+
+    def flatten(self, inplace=False):
+        """``mx.nd.flatten(self)``: shape (d0, d1*...*dk); ``inplace`` gives a view sharing this array's memory."""
+        return self._shape_op('Flatten', inplace, {})
+
+    def expand_dims(self, axis, inplace=False):
+        """``mx.nd.expand_dims(self, axis)``; ``inplace`` gives a view sharing this array's memory."""
+        return self._shape_op('expand_dims', inplace, {'axis': axis})
+
+    def squeeze(self, axis=None, inplace=False):
+        """``mx.nd.squeeze(self, axis)``; ``inplace`` gives a view sharing this array's memory."""
+        return self._shape_op('squeeze', inplace, {'axis': axis})
+
     # ---- indexing ----------------------------------------------------------------------------------
     def __getitem__(self, key):
         """``a[key]``: views for contiguous selections (``a[i]``, ``a[i:j]``), copies otherwise; never 0-d."""

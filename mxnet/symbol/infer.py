@@ -128,23 +128,32 @@ def _fixed_point(nodes, kind, known, values):
             if v is not None:
                 values[(id(n), 0)] = tuple(v) if kind == 'shape' else v
     ops = [n for n in nodes if n.op is not None]
+    checked = {}  # node id: the input values its rule last ran on
     for _ in range(len(ops) + 2):
         changed = False
         for n in ops:
-            changed |= _infer_node(n, kind, values)
+            changed |= _infer_node(n, kind, values, checked)
         if not changed:
             break
     return values
 
 
-def _infer_node(n, kind, values):
+def _infer_node(n, kind, values, checked):
     p = n.params
     entries = n.inputs
     ins = [values.get((id(src), i)) for src, i in entries]
     if kind == 'shape' and n.op.reverse_shape is not None and _reverse(n, p, ins, values):
         return True
-    if all(v is not None for v in ins) and all((id(n), j) in values for j in range(n.num_outputs())):
-        return False
+    if kind == 'shape' and None in ins and getattr(n.op._infer_shape, 'elementwise', False):
+        out = values.get((id(n), 0))  # an elementwise op's inputs have its output's shape
+        if out is not None:
+            ins = [out if v is None else v for v in ins]
+    if all(v is not None for v in ins):
+        # once per set of input values, even when other nodes' rules decided every input and output: this
+        # node's rule checks them (MXNet runs every operator's rule)
+        if checked.get(id(n)) == ins and all((id(n), j) in values for j in range(n.num_outputs())):
+            return False
+        checked[id(n)] = ins
     n_args = n.num_args()
     try:
         if kind == 'shape':

@@ -71,8 +71,17 @@ def to_json(sym):
            '"arg_nodes": %s' % _ints([i for i, n in enumerate(nodes) if n.op is None], 1),
            '"node_row_ptr": %s' % _ints(rows, 1),
            '"heads": %s' % _entries([(index[id(n)], i, 0) for n, i in sym._outputs], 1),
-           '"attrs": {"mxnet_version": ["int", %d]}' % MXNET_VERSION]
+           '"attrs": %s' % _graph_attrs()]
     return _multi(top, 0, '{', '}')
+
+
+def _graph_attrs():
+    """The graph's ``attrs``: the writer's version, and ``is_np_shape`` when saved under NumPy shape semantics
+    (MXNet writes a one-entry map inline, a longer one a line per entry, keys sorted)."""
+    from ..util import is_np_shape
+    if not is_np_shape():
+        return '{"mxnet_version": ["int", %d]}' % MXNET_VERSION
+    return _multi(['"is_np_shape": ["int", 1]', '"mxnet_version": ["int", %d]' % MXNET_VERSION], 1, '{', '}')
 
 
 def atomic_write(fname, data):
@@ -195,8 +204,28 @@ def load_json(json_str):
                 if src.op is None:
                     for k, v in n.op.var_attrs.get(argname, {}).items():
                         src.attrs.setdefault(k, v)
+    _numpy_shapes(nodes, gattrs)
     heads = [(nodes[h[0]], int(h[1])) for h in g['heads']]
     return Symbol(heads)
+
+
+def _numpy_shapes(nodes, gattrs):
+    """Under NumPy shape semantics, a graph saved without them has its variables' unknown dims (0) turned
+    into NumPy's unknown (-1), as MXNet does on load; a 0 in a graph saved with them is a zero-size dim."""
+    from ..util import is_np_shape
+    saved_np = 'is_np_shape' in gattrs and int(gattrs['is_np_shape'][1])
+    if saved_np or not is_np_shape():
+        return
+    import ast
+    for n in nodes:
+        s = n.attrs.get('__shape__') if n.op is None else None
+        if s:
+            try:
+                shape = tuple(ast.literal_eval(s))
+            except (ValueError, SyntaxError, TypeError):
+                continue
+            if 0 in shape:
+                n.attrs['__shape__'] = str(tuple(-1 if d == 0 else d for d in shape))
 
 
 fromjson = load_json

@@ -7,6 +7,8 @@ has h2h (4H, P) and then h2r (P, H) among the weights, the recurrent state is (.
 With ``use_sequence_length`` each sample's steps past its length are skipped (zero outputs there) and the
 final states are those of its last valid step.
 """
+import warnings
+
 import torch
 
 from ...base import MXNetError
@@ -123,12 +125,15 @@ def _rnn(p, data, parameters, state, *rest, is_train=False):
     fn = {'lstm': torch._VF.lstm, 'gru': torch._VF.gru, 'rnn_tanh': torch._VF.rnn_tanh,
           'rnn_relu': torch._VF.rnn_relu}[p.mode]
     hx = (state, state_cell) if p.mode == 'lstm' else (state,)
-    if p.use_sequence_length:
-        res = _run_packed(fn, data, hx, flat, sequence_length,
-                          (True, p.num_layers, dropout, bool(is_train), p.bidirectional))
-    else:
-        args = (flat, True, p.num_layers, dropout, bool(is_train), p.bidirectional, False)
-        res = tuple(fn(data, hx if p.mode == 'lstm' else state, *args))
+    with warnings.catch_warnings():
+        # torch notes that oneDNN has no LSTMP kernel; its own kernel computes the same values
+        warnings.filterwarnings('ignore', message='LSTM with projections is not supported with oneDNN')
+        if p.use_sequence_length:
+            res = _run_packed(fn, data, hx, flat, sequence_length,
+                              (True, p.num_layers, dropout, bool(is_train), p.bidirectional))
+        else:
+            args = (flat, True, p.num_layers, dropout, bool(is_train), p.bidirectional, False)
+            res = tuple(fn(data, hx if p.mode == 'lstm' else state, *args))
     return res[0] if not p.state_outputs else res
 
 
