@@ -90,3 +90,12 @@ _NP_OP_PREFIX = '_np_'
 _NP_OP_SUBMODULE_LIST = ['_random_', '_linalg_']
 _NP_EXT_OP_PREFIX = '_npx_'
 _NP_INTERNAL_OP_PREFIX = '_npi_'
+
+
+def check_call(ret):
+    """Raise MXNetError if a C API call (``_LIB.<name>(...)``) returned non-zero, as MXNet's helper does."""
+    if ret != 0:
+        raise MXNetError('C API call failed with status %d' % ret)
+
+
+from ._capi import LIB as _LIB  # noqa: E402  (the few C API entry points; see mxnet/_capi.py)

@@ -3,6 +3,8 @@
 Infix arithmetic broadcasts as MXNet's ``broadcast_*`` operators do; slicing returns views that write
 through; results are never 0-d (MXNet 1.x gives shape ``(1,)`` where numpy gives a scalar).
 """
+import ctypes
+
 import numpy as np
 import torch
 
@@ -89,7 +91,12 @@ class NDArray:
     __slots__ = ('_data', '_ctx', '__weakref__')
     __array_priority__ = 1000.0
 
-    def __init__(self, data):
+    def __init__(self, data=None, writable=True, handle=None):
+        if handle is not None:  # MXNet's NDArray(handle=...): a handle from mxnet.base._LIB
+            data = handle
+        if isinstance(data, ctypes.c_void_p):
+            from .._capi import take_handle
+            data = take_handle(data)
         if data is None:  # MXNet's "none" handle; unpickling makes one, then __setstate__ fills it
             data = torch.empty(0)
         if isinstance(data, NDArray):
@@ -230,13 +237,15 @@ class NDArray:
 
     def to_dlpack_for_read(self):
         """A DLPack capsule ("dltensor") viewing this array's memory, once pending writes are done."""
+        from .._capi import remember_dlpack
         self.wait_to_read()
-        return torch.utils.dlpack.to_dlpack(self._data.detach())
+        return remember_dlpack(torch.utils.dlpack.to_dlpack(self._data.detach()))
 
     def to_dlpack_for_write(self):
         """A DLPack capsule viewing this array's memory, for the consumer to write into."""
+        from .._capi import remember_dlpack
         self.wait_to_write()
-        return torch.utils.dlpack.to_dlpack(self._data.detach())
+        return remember_dlpack(torch.utils.dlpack.to_dlpack(self._data.detach()))
 
     def astype(self, dtype, copy=True):
         """A copy with elements cast to ``dtype``; with ``copy=False`` the same array when already of it."""

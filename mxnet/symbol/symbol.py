@@ -377,6 +377,18 @@ class Symbol:
     def get_backend_symbol(self, backend):
         return self
 
+    def _gen_atomic_symbol(self):
+        """A symbol of this symbol's head operator alone (same op, name and attributes) on fresh input
+        variables named after its inputs; all of the operator's outputs."""
+        node = self._outputs[0][0]
+        if node.op is None:
+            raise MXNetError('_gen_atomic_symbol: %s is a variable, not an operator' % node.name)
+        p = node.params
+        names = node.op.input_names(p, len(node.inputs)) + node.op.aux_names(p)
+        inputs = [(Node(None, names[k] if k < len(names) else 'input%d' % k), 0) for k in range(len(node.inputs))]
+        atom = Node(node.op, node.name, node.attrs, inputs)
+        return Symbol([(atom, i) for i in range(atom.num_visible())])
+
     def optimize_for(self, backend, *args, **kwargs):
         return self
 

@@ -168,6 +168,7 @@ def _leaky_infer(p, shapes):
 
 register(OpDef('LeakyReLU', _leaky, infer_shape=_leaky_infer, train_aware=True, num_visible=one_visible,
                inputs=lambda p: ('data', 'gamma') if p.act_type == 'prelu' else ('data',),
+               var_attrs={'gamma': {'__init__': '["Constant", {"value": 0.25}]'}},
                outputs=lambda p: ('output', 'mask') if p.act_type == 'rrelu' else ('output',),
                params={'act_type': Enum(('elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'), 'leaky'),
                        'slope': Float(0.25), 'lower_bound': Float(0.125), 'upper_bound': Float(0.334)},
