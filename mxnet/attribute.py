@@ -1,22 +1,16 @@
 """``mx.AttrScope``: attributes given to every symbol created inside a ``with`` block."""
 import threading
 
+from .base import class_property_meta
+
 __all__ = ['AttrScope']
 
 
-class _CurrentScope(type):
-    """``AttrScope.current``: this thread's scope, readable and settable on the class as in MXNet."""
-
-    @property
-    def current(cls):
-        return current()
-
-    @current.setter
-    def current(cls, scope):
-        cls._current.value = scope
+_AttrScopeMeta = class_property_meta('current', lambda: current(),
+                                      lambda scope: setattr(AttrScope._current, 'value', scope))
 
 
-class AttrScope(metaclass=_CurrentScope):
+class AttrScope(metaclass=_AttrScopeMeta):
     """``with AttrScope(ctx_group='dev1'):`` adds these attributes (as strings) to new symbols; each thread
     has its own current scope (``AttrScope.current``)."""
     _current = threading.local()

@@ -99,3 +99,10 @@ def check_call(ret):
 
 
 from ._capi import LIB as _LIB  # noqa: E402  (the few C API entry points; see mxnet/_capi.py)
+
+
+def class_property_meta(name, get, set_):
+    """A metaclass giving its classes a class-level property ``name`` (``Context.default_ctx``,
+    ``AttrScope.current``, ``NameManager.current`` are read and assigned on the class in MXNet)."""
+    prop = property(lambda cls: get(), lambda cls, value: set_(value))
+    return type('_%sMeta' % name, (type,), {name: prop, '__doc__': class_property_meta.__doc__})

@@ -1,6 +1,8 @@
 """Device contexts: ``mx.cpu(i)``, ``mx.gpu(i)`` and the default-context stack, mapped to torch devices."""
 import threading
 
+from .base import class_property_meta
+
 import torch
 
 from .base import MXNetError
@@ -12,20 +14,11 @@ class InvalidDeviceType(MXNetError, KeyError):
     """An unknown device type name; a KeyError as in MXNet, and an MXNetError."""
 
 
-class _DefaultContext(type):
-    """``Context.default_ctx``: this thread's default context, readable and settable on the class as in
-    MXNet."""
-
-    @property
-    def default_ctx(cls):
-        return current_context()
-
-    @default_ctx.setter
-    def default_ctx(cls, ctx):
-        cls._default.value = ctx
+_ContextMeta = class_property_meta('default_ctx', lambda: current_context(),
+                                    lambda ctx: setattr(Context._default, 'value', ctx))
 
 
-class Context(metaclass=_DefaultContext):
+class Context(metaclass=_ContextMeta):
     """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)`` or another Context.
 
     Usable as ``with Context(...):`` to set the default context of array creation (per thread).

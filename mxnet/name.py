@@ -1,22 +1,16 @@
 """Automatic naming of symbols (``mx.name.NameManager``, ``mx.name.Prefix``)."""
 import threading
 
+from .base import class_property_meta
+
 __all__ = ['NameManager', 'Prefix']
 
 
-class _CurrentManager(type):
-    """``NameManager.current``: this thread's manager, readable and settable on the class as in MXNet."""
-
-    @property
-    def current(cls):
-        return current()
-
-    @current.setter
-    def current(cls, manager):
-        NameManager._current.value = manager
+_NameManagerMeta = class_property_meta('current', lambda: current(),
+                                        lambda manager: setattr(NameManager._current, 'value', manager))
 
 
-class NameManager(metaclass=_CurrentManager):
+class NameManager(metaclass=_NameManagerMeta):
     """Gives unnamed symbols the name ``<hint><n>`` (``fullyconnected0``, ``_plus1``), counting per hint.
 
     Used as ``with NameManager():`` to start a fresh count; each thread has its own current manager

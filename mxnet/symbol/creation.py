@@ -4,20 +4,14 @@ As in MXNet, a 0 in ``shape`` is an unknown dimension that shape inference fills
 """
 import numpy as np
 
-from .._op import registry
-from .register import make_function
+from . import _internal
 
 __all__ = ['zeros', 'ones', 'full', 'arange', 'linspace']
 
 
-_FNS = {}
-
-
 def _op(name):
-    fn = _FNS.get(name)
-    if fn is None:
-        fn = _FNS[name] = make_function(registry.get(name), name)
-    return fn
+    """The generated ``mx.sym`` function of operator ``name`` (cached in ``_internal``)."""
+    return getattr(_internal, name)
 
 
 def zeros(shape, dtype=None, **kwargs):

@@ -1,18 +1,12 @@
 """Python-level wrappers of ``mx.sym`` over internal operators, as MXNet's symbol module defines them:
 ``split_v2`` and ``histogram``."""
-from .._op import registry
-from .register import make_function
+from . import _internal
 
 __all__ = ['split_v2', 'histogram']
 
-_FNS = {}
-
-
 def _op(name):
-    fn = _FNS.get(name)
-    if fn is None:
-        fn = _FNS[name] = make_function(registry.get(name), name)
-    return fn
+    """The generated ``mx.sym`` function of operator ``name`` (cached in ``_internal``)."""
+    return getattr(_internal, name)
 
 
 def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
