@@ -218,16 +218,39 @@ def make_function(op, public_name=None):
     declared = op.params
     compute, train_aware, plain_output = op.compute, op.train_aware, op.num_visible is None
 
+    # Ops whose inputs depend on parameters (FullyConnected/Convolution without bias) take a fast path too:
+    # all inputs positional as NDArrays, parameters by keyword.
+    dynamic = names_static is None and not op.variadic and op.extra_param is None
+    input_names, aux_names = op.input_names, op.aux_names
+
     def fn(*args, out=None, name=None, **kwargs):
         nargs = len(args)
-        if fast and nin <= nargs <= nin + npar:
+        p = None
+        n_in = nin
+        names = names_static
+        if dynamic:
+            tensors = _positional_tensors(args, nargs) if nargs else None
+            if tensors is not None:
+                if kwargs:
+                    for k in kwargs:
+                        if k not in declared:
+                            break
+                    else:
+                        p = op.parse(kwargs)
+                else:
+                    p = p0
+                if p is not None:
+                    names = input_names(p) + aux_names(p)
+                    if len(names) != nargs:
+                        p = None
+                n_in = nargs
+        elif fast and nin <= nargs <= nin + npar:
             if nin == 1:
                 x = args[0]
                 tensors = (x._data,) if type(x) is NDArray else None
             else:
                 tensors = _positional_tensors(args, nin)
             if tensors is not None:
-                p = None
                 if kwargs:
                     if nargs == nin:
                         for k in kwargs:
@@ -239,32 +262,32 @@ def make_function(op, public_name=None):
                     p = p0
                 else:
                     p = positional(args[nin:])
-                if p is not None:
-                    if nin > 1:
-                        check_inputs(op, tensors, names_static)
-                        if _unrecorded(tensors):
-                            with _no_grad():
-                                return fn(*args, out=out, name=name, **kwargs)
-                    elif nin and tensors[0].requires_grad and not _ag_state.recording and _grad_enabled():
-                        with _no_grad():  # an input in a graph, but no recording: run untracked
-                            return fn(*args, out=out, name=name, **kwargs)
-                    try:
-                        res = compute(p, *tensors, is_train=_is_training()) if train_aware else compute(p, *tensors)
-                    except MXNetError:
-                        raise
-                    except (RuntimeError, ValueError, IndexError, TypeError) as e:
-                        raise compute_error(op, tensors, e) from None
-                    if _pending:
-                        _engine.propagate(tensors, res if isinstance(res, (tuple, list)) else (res,))
-                    if type(res) is _Tensor and out is None and plain_output and nin:
-                        a = _new(NDArray)
-                        a._data = res
-                        if _kept_contexts:
-                            c = getattr(args[0], '_ctx', None)
-                            if c is not None:
-                                a._ctx = c
-                        return a
-                    return _finish(op, p, res if isinstance(res, (tuple, list)) else (res,), out, args[:nin])
+        if p is not None:
+            if n_in > 1:
+                check_inputs(op, tensors, names)
+                if _unrecorded(tensors):
+                    with _no_grad():
+                        return fn(*args, out=out, name=name, **kwargs)
+            elif n_in and tensors[0].requires_grad and not _ag_state.recording and _grad_enabled():
+                with _no_grad():  # an input in a graph, but no recording: run untracked
+                    return fn(*args, out=out, name=name, **kwargs)
+            try:
+                res = compute(p, *tensors, is_train=_is_training()) if train_aware else compute(p, *tensors)
+            except MXNetError:
+                raise
+            except (RuntimeError, ValueError, IndexError, TypeError) as e:
+                raise compute_error(op, tensors, e) from None
+            if _pending:
+                _engine.propagate(tensors, res if isinstance(res, (tuple, list)) else (res,))
+            if type(res) is _Tensor and out is None and plain_output and n_in:
+                a = _new(NDArray)
+                a._data = res
+                if _kept_contexts:
+                    c = getattr(args[0], '_ctx', None)
+                    if c is not None:
+                        a._ctx = c
+                return a
+            return _finish(op, p, res if isinstance(res, (tuple, list)) else (res,), out, args[:n_in])
         pos, kw_inputs, params = _split_args(op, args, kwargs)
         if op.variadic and op.variadic not in params:
             params[op.variadic] = len(pos)
