@@ -661,9 +661,15 @@ class BaseConvRNNCell(BaseRNNCell):
     """Abstract convolutional RNN cell: i2h and h2h are Convolutions (h2h keeps the spatial size, so its
     kernel must be odd); the state shape is i2h's output shape for ``input_shape``."""
 
-    def __init__(self, input_shape, num_hidden, h2h_kernel, h2h_dilate, i2h_kernel, i2h_stride, i2h_pad,
-                 i2h_dilate, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                 h2h_bias_initializer, activation, prefix='', params=None, conv_layout='NCHW'):
+    _default_prefix = ''
+
+    def __init__(self, input_shape, num_hidden, h2h_kernel=(3, 3), h2h_dilate=(1, 1), i2h_kernel=(3, 3),
+                 i2h_stride=(1, 1), i2h_pad=(1, 1), i2h_dilate=(1, 1), i2h_weight_initializer=None,
+                 h2h_weight_initializer=None, i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
+                 activation=None, prefix=None, params=None, conv_layout='NCHW'):
+        # The concrete cells share this signature; each has its own default prefix, and leaky ReLU 0.2.
+        activation = _LEAKY if activation is None else activation
+        prefix = self._default_prefix if prefix is None else prefix
         super(BaseConvRNNCell, self).__init__(prefix=prefix, params=params)
         assert h2h_kernel[0] % 2 == 1 and h2h_kernel[1] % 2 == 1, \
             'Only support odd number, get h2h_kernel= %s' % str(h2h_kernel)
@@ -724,14 +730,7 @@ class ConvRNNCell(BaseConvRNNCell):
     """
     _num_states = 1
 
-    def __init__(self, input_shape, num_hidden, h2h_kernel=(3, 3), h2h_dilate=(1, 1), i2h_kernel=(3, 3),
-                 i2h_stride=(1, 1), i2h_pad=(1, 1), i2h_dilate=(1, 1), i2h_weight_initializer=None,
-                 h2h_weight_initializer=None, i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
-                 activation=_LEAKY, prefix='ConvRNN_', params=None, conv_layout='NCHW'):
-        super(ConvRNNCell, self).__init__(
-            input_shape, num_hidden, h2h_kernel, h2h_dilate, i2h_kernel, i2h_stride, i2h_pad, i2h_dilate,
-            i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer, h2h_bias_initializer,
-            activation, prefix=prefix, params=params, conv_layout=conv_layout)
+    _default_prefix = 'ConvRNN_'
 
     @property
     def _gate_names(self):
@@ -749,14 +748,7 @@ class ConvLSTMCell(BaseConvRNNCell):
     """Convolutional LSTM cell (Shi et al. 2015), gates i, f, c, o on the channel axis; ``activation``
     (leaky ReLU 0.2 by default) replaces tanh. prefix defaults to ``'ConvLSTM_'``."""
 
-    def __init__(self, input_shape, num_hidden, h2h_kernel=(3, 3), h2h_dilate=(1, 1), i2h_kernel=(3, 3),
-                 i2h_stride=(1, 1), i2h_pad=(1, 1), i2h_dilate=(1, 1), i2h_weight_initializer=None,
-                 h2h_weight_initializer=None, i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
-                 activation=_LEAKY, prefix='ConvLSTM_', params=None, conv_layout='NCHW'):
-        super(ConvLSTMCell, self).__init__(
-            input_shape, num_hidden, h2h_kernel, h2h_dilate, i2h_kernel, i2h_stride, i2h_pad, i2h_dilate,
-            i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer, h2h_bias_initializer,
-            activation, prefix=prefix, params=params, conv_layout=conv_layout)
+    _default_prefix = 'ConvLSTM_'
 
     @property
     def _gate_names(self):
@@ -782,14 +774,7 @@ class ConvGRUCell(BaseConvRNNCell):
     prefix defaults to ``'ConvGRU_'``."""
     _num_states = 1
 
-    def __init__(self, input_shape, num_hidden, h2h_kernel=(3, 3), h2h_dilate=(1, 1), i2h_kernel=(3, 3),
-                 i2h_stride=(1, 1), i2h_pad=(1, 1), i2h_dilate=(1, 1), i2h_weight_initializer=None,
-                 h2h_weight_initializer=None, i2h_bias_initializer='zeros', h2h_bias_initializer='zeros',
-                 activation=_LEAKY, prefix='ConvGRU_', params=None, conv_layout='NCHW'):
-        super(ConvGRUCell, self).__init__(
-            input_shape, num_hidden, h2h_kernel, h2h_dilate, i2h_kernel, i2h_stride, i2h_pad, i2h_dilate,
-            i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer, h2h_bias_initializer,
-            activation, prefix=prefix, params=params, conv_layout=conv_layout)
+    _default_prefix = 'ConvGRU_'
 
     @property
     def _gate_names(self):
