@@ -15,6 +15,10 @@ from . import context  # noqa: F401
 from . import autograd  # noqa: F401
 from . import ndarray  # noqa: F401
 from . import ndarray as nd  # noqa: F401
+from . import numpy  # noqa: F401
+from . import numpy as np  # noqa: F401
+from . import numpy_extension  # noqa: F401
+from . import numpy_extension as npx  # noqa: F401
 from . import random  # noqa: F401
 from . import test_utils  # noqa: F401
 from . import name  # noqa: F401

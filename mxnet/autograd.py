@@ -9,8 +9,9 @@ import threading
 import torch
 
 from .base import MXNetError
+from . import _intgrad
 
-# No __all__: as in MXNet, ``from mxnet.autograd import *`` also hands on NDArray and Symbol (bound at the end).
+# ``__all__`` (at the end) holds the public names, NDArray and Symbol too, as MXNet's star import gives them.
 
 class _State(threading.local):
     """Per-thread autograd state (MXNet keeps it per thread too); the class attributes are the defaults."""
@@ -105,11 +106,13 @@ def _on_grad(t):
     g = t.grad
     if g is not None and buf is not None:
         with torch.no_grad():
+            if g.dtype is not buf._data.dtype:  # the float64 shadow of an integer variable
+                g = g.to(buf._data.dtype)
             if req == 'add':
                 buf._data.add_(g)
             elif req == 'write':
                 buf._data.copy_(g)
-        t._mx_fresh = True
+        getattr(t, '_mx_owner', t)._mx_fresh = True
     t.grad = None
 
 
@@ -117,14 +120,19 @@ def _make_variable(arr, grad_buf, req):
     if req not in ('write', 'add', 'null'):
         raise MXNetError("grad_req must be 'write', 'add' or 'null', got %r" % (req,))
     t = arr._data
-    if not t.is_floating_point():
-        raise MXNetError('attach_grad: only floating-point arrays can have gradients (dtype %s)' % t.dtype)
-    leaf = t.detach()
+    leaf = _intgrad.plain(t).detach()
     if req != 'null':
-        leaf.requires_grad_(True)
-        leaf._mx_grad = grad_buf
-        leaf._mx_req = req
-        leaf.register_post_accumulate_grad_hook(_on_grad)
+        if leaf.is_floating_point() or leaf.is_complex():
+            tracked = leaf
+        else:  # an integer variable: torch tracks its float64 shadow
+            tracked = leaf.to(torch.float64)
+            leaf = _intgrad.shadowed(leaf, tracked)
+            tracked._mx_owner = leaf
+            leaf._mx_grad = grad_buf
+        tracked.requires_grad_(True)
+        tracked._mx_grad = grad_buf
+        tracked._mx_req = req
+        tracked.register_post_accumulate_grad_hook(_on_grad)
     arr._data = leaf
 
 
@@ -145,17 +153,19 @@ def _heads(heads, head_grads):
         head_grads = [head_grads] if head_grads is not None else None
     ts, gs = [], []
     for i, h in enumerate(heads):
-        if not h._data.requires_grad:
+        t = _intgrad.graph_tensor(h._data)
+        if not t.requires_grad:
             raise MXNetError('Cannot differentiate node because it is not in a computational graph. You need to '
                              'set is_recording to true or use autograd.record() to save computational graphs '
                              'for backward.')
-        node = h._data.grad_fn
+        node = t.grad_fn
         if node is not None and node.metadata.get('mx_released'):
             raise MXNetError('Trying to differentiate a graph a second time, but its buffers were freed by the '
                              'first backward: pass retain_graph=True to the first backward')
-        ts.append(h._data)
+        ts.append(t)
         hg = head_grads[i] if head_grads is not None else None
-        gs.append(torch.ones_like(h._data) if hg is None else hg._data)
+        hg = torch.ones_like(t) if hg is None else _intgrad.graph_tensor(hg._data)
+        gs.append(hg.to(t.dtype) if hg.dtype is not t.dtype else hg)
     return ts, gs
 
 
@@ -180,12 +190,32 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     ts, gs = _heads(heads, head_grads)
     single = isinstance(variables, NDArray)
     vs = [variables] if single else list(variables)
-    res = torch.autograd.grad(ts, [v._data for v in vs], gs, retain_graph=retain_graph,
+    res = torch.autograd.grad(ts, [_intgrad.graph_tensor(v._data) for v in vs], gs, retain_graph=retain_graph,
                               create_graph=create_graph, allow_unused=True)
     if not (create_graph if retain_graph is None else retain_graph):
         _release(ts)
-    out = [wrap(r if r is not None else torch.zeros_like(v._data)) for r, v in zip(res, vs)]
-    return out
+    return [wrap(_grad_result(r, v._data, create_graph)) for r, v in zip(res, vs)]
+
+
+def _drop_grad(t):
+    t.grad = None
+
+
+def _grad_result(r, v, create_graph):
+    """A gradient from torch as MXNet hands it out: zeros where ``v`` was not reached, a real tensor for torch's
+    lazy zeros, and with ``create_graph`` always part of the graph (MXNet records the backward pass, so a gradient
+    that is constant in the variables, as that of ``radians`` or ``clip``, can be differentiated again: to zero)."""
+    if r is None:
+        r = torch.zeros_like(v)
+    elif r._is_zerotensor():
+        r = torch.zeros(r.shape, dtype=r.dtype, device=r.device)
+    if r.dtype is not v.dtype:  # the gradient of an integer variable, from its shadow
+        r = _intgrad.cast(r, v.dtype, torch.Tensor.to) if create_graph else r.detach().to(v.dtype)
+        return r
+    if create_graph and not r.requires_grad:
+        r = r.detach().requires_grad_(True)  # a constant leaf: differentiates to zero, gathers no .grad
+        r.register_post_accumulate_grad_hook(_drop_grad)
+    return r
 
 
 class Function:
@@ -224,44 +254,27 @@ class Function:
         return outs[0] if len(outs) == 1 else outs
 
 
-def install():
-    """NDArray methods of the autograd API: attach_grad, grad, backward, detach."""
-    from .ndarray.ndarray import NDArray, wrap
-    from .ndarray import sparse
-    from . import ndarray as nd
-
-    def attach_grad(self, grad_req='write', stype=None):
-        """Allocate a zero gradient buffer (``self.grad``, of storage ``stype``, by default this array's) and
-        make this array a variable."""
-        g = sparse.tostype(wrap(torch.zeros_like(self._data)), stype or self.stype)
-        _make_variable(self, g, grad_req)
-
-    def grad_(self):
-        return getattr(self._data, '_mx_grad', None)
-
-    def backward_(self, out_grad=None, retain_graph=False, train_mode=True):  # noqa: F811
-        backward(self, out_grad, retain_graph, train_mode)
-
-    def detach(self):
-        """The same values outside any autograd graph (same storage type)."""
-        return sparse.like(self, self._data.detach())
-
-    def fresh_grad(self):
-        """Whether a backward pass wrote this variable's gradient since the flag was last cleared."""
-        return getattr(self._data, '_mx_fresh', False)
-
-    def set_fresh_grad(self, value):
-        if self._data.requires_grad:
-            self._data._mx_fresh = bool(value)
-
-    NDArray._fresh_grad = property(fresh_grad, set_fresh_grad)
-    NDArray.attach_grad = attach_grad
-    NDArray.grad = property(grad_)
-    NDArray.backward = backward_
-    NDArray.detach = detach
-    del nd
+def _fresh_grad(arr):
+    """Whether a backward pass wrote NDArray ``arr``'s gradient since the flag was last cleared."""
+    return getattr(arr._data, '_mx_fresh', False)
 
 
-# MXNet's autograd module exposes these; bound after install() exists, since importing ndarray runs it.
-from .ndarray.ndarray import NDArray  # noqa: E402,F401
-from .symbol import Symbol  # noqa: E402,F401
+def _set_fresh_grad(arr, value):
+    if _intgrad.in_graph(arr._data):
+        arr._data._mx_fresh = bool(value)
+
+
+# MXNet's autograd module also hands on NDArray and Symbol (``from mxnet.autograd import *``); they are looked up
+# when first asked for, so that this module stays a leaf that the array and graph modules can import.
+def __getattr__(name):
+    if name == 'NDArray':
+        from .ndarray.ndarray import NDArray
+        return NDArray
+    if name == 'Symbol':
+        from .symbol.symbol import Symbol
+        return Symbol
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
+
+
+__all__ = sorted(n for n, v in list(globals().items()) if not n.startswith('_')
+                 and not isinstance(v, type(threading))) + ['NDArray', 'Symbol']

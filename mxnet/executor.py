@@ -6,28 +6,22 @@ import torch
 from .base import MXNetError
 from . import _dtype
 from . import engine as _engine
+from . import _intgrad
 from .context import Context
-from .ndarray.ndarray import NDArray, wrap
-from .ndarray.register import compute_error
-from .symbol.symbol import topo_order, aux_var_ids
+from .ndarray.ndarray import NDArray, wrap, with_context
+from . import _torch_compat as _compat
+from .symbol.symbol import Symbol
+from .symbol.graph import Plan as _Plan, topo_order, aux_var_ids  # noqa: F401 -- _Plan re-exported
 
 __all__ = ['Executor']
 
 _REQS = ('null', 'write', 'add', 'inplace')
 
-try:  # the engine behind torch.autograd.grad, without its per-call argument checks
-    from torch.autograd.variable import Variable as _Variable
-    _ENGINE = _Variable._execution_engine
-except (ImportError, AttributeError):  # pragma: no cover -- other torch versions
-    _ENGINE = None
-
 
 def _grads(heads, leaves, head_grads):
     """d(heads)/d(leaves) weighted by ``head_grads`` (None for a leaf the heads do not use); the graph is
     freed."""
-    if _ENGINE is None:
-        return torch.autograd.grad(heads, leaves, head_grads, allow_unused=True)
-    return _ENGINE.run_backward(tuple(heads), tuple(head_grads), False, False, tuple(leaves), True, False)
+    return _compat.run_backward(heads, head_grads, leaves)
 
 
 def _by_name(values, names, what, allow_missing=False):
@@ -45,108 +39,6 @@ def _by_name(values, names, what, allow_missing=False):
                          % (what, 'auxiliary states' if what == 'aux_states' else 'arguments', len(values),
                             len(names), ', '.join(names)))
     return values
-
-
-class _Plan:
-    """The graph flattened once at bind time: variable slots and op steps, so forward never walks the graph."""
-
-    def __init__(self, symbol):
-        nodes = topo_order(symbol._outputs)
-        aux = aux_var_ids(nodes)
-        arg_names = [n.name for n in nodes if n.op is None and id(n) not in aux]
-        aux_names = [n.name for n in nodes if n.op is None and id(n) in aux]
-        index = {id(n): i for i, n in enumerate(nodes)}
-        self.num_nodes = len(nodes)
-        self.var_slots = []  # (node index, 'arg'|'aux', position)
-        self.steps = []  # (node index, node, input refs)
-        for i, n in enumerate(nodes):
-            if n.op is None:
-                if id(n) in aux:
-                    self.var_slots.append((i, 'aux', aux_names.index(n.name)))
-                else:
-                    self.var_slots.append((i, 'arg', arg_names.index(n.name)))
-            else:
-                p = n.params
-                if n.op.bind_state:  # state that lives as long as this executor (Custom's CustomOp)
-                    from ._op.registry import Attrs
-                    p = Attrs(dict(vars(p), bind_state={}))
-                self.steps.append((i, n, p, [(index[id(s)], k) for s, k in n.inputs]))
-        self.heads = [(index[id(n)], k) for n, k in symbol._outputs]
-        self.arg_names, self.aux_names = arg_names, aux_names
-        self._nodes = nodes
-
-    def fill_partial_shapes(self, shapes):
-        """Creation ops declared with unknown (0 or -1) dims (an RNN's begin_state zeros) take the shapes that
-        inference gives them for these argument/aux ``shapes``; those it cannot decide stay as declared."""
-        todo = [k for k, (_, node, p, refs) in enumerate(self.steps)
-                if not refs and any(d <= 0 for d in (getattr(p, 'shape', None) or ()))]
-        if not todo:
-            return
-        from .symbol.infer import infer_graph
-        from ._op.registry import Attrs
-        values = infer_graph(self._nodes, None, 'shape', shapes)
-        for k in todo:
-            i, node, p, refs = self.steps[k]
-            s = values.get((id(node), 0))
-            if s is not None:
-                self.steps[k] = (i, node, Attrs(dict(vars(p), shape=tuple(s))), refs)
-
-    def run(self, arg_tensors, aux_tensors, is_train, monitor=None, monitor_all=False, watched=None):
-        """Evaluate every step; ``monitor(name, NDArray)`` sees each node output as ``<node>_<output>`` (with
-        ``monitor_all`` first each input: a variable under its own name, then ``<node>_<input>``). With a
-        ``watched`` list (a recorded pass), each node on the gradient path appends ``(name, input metas,
-        gradients)``, the gradients that it passes to its inputs being filled in during backward."""
-        vals = [None] * self.num_nodes
-        for i, kind, pos in self.var_slots:
-            vals[i] = (arg_tensors[pos] if kind == 'arg' else aux_tensors[pos],)
-        for i, node, p, refs in self.steps:
-            ins = [vals[j][k] for j, k in refs]
-            op = node.op
-            if monitor is not None and monitor_all:
-                _report_inputs(monitor, node, ins)
-            if watched is not None:
-                ins = _watch_input_grads(node, p, ins, watched)
-            try:
-                res = op.compute(p, *ins, is_train=is_train) if op.train_aware else op.compute(p, *ins)
-            except MXNetError as e:
-                raise MXNetError('Error in operator %s: %s' % (node.name, e)) from None
-            except (RuntimeError, ValueError, IndexError, TypeError) as e:
-                raise MXNetError('Error in operator %s: %s' % (node.name, compute_error(op, ins, e))) from None
-            vals[i] = res if isinstance(res, (tuple, list)) else (res,)
-            if monitor is not None:
-                for k, t in enumerate(vals[i]):
-                    monitor(node.output_name(k), wrap(t.detach()))
-        return [vals[j][k] for j, k in self.heads]
-
-
-def _watch_input_grads(node, p, ins, watched):
-    """``ins`` with each grad-requiring argument (not auxiliary state) replaced by an alias of its own, whose
-    gradient -- this node's share of the input's gradient, an output of MXNet's backward node -- is kept."""
-    n = len(ins) - len(node.op.aux_names(p))
-    if not any(t.requires_grad for t in ins[:n]):
-        return ins
-    grads = [None] * n
-    out = list(ins)
-    for k in range(n):
-        t = ins[k]
-        if t.requires_grad:
-            alias = out[k] = t.view_as(t)
-            alias.register_hook(lambda g, k=k: grads.__setitem__(k, g.detach()))
-    watched.append((node.name, [(t.shape, t.dtype, t.device) for t in ins[:n]], grads))
-    return out
-
-
-def _report_inputs(monitor, node, ins):
-    p = node.params
-    if node.op.monitor_inputs is None:
-        names = node.op.input_names(p, len(node.inputs)) + node.op.aux_names(p)
-    else:
-        names = node.op.monitor_inputs(p, len(node.inputs))
-    for (src, _), name, t in zip(node.inputs, names, ins):
-        arr = wrap(t.detach())
-        if src.op is None:
-            monitor(src.name, arr)
-        monitor('%s_%s' % (node.name, name), arr)
 
 
 def _reuse(arr, shape):
@@ -183,14 +75,31 @@ def _group_contexts(symbol, group2ctx):
     return {k: v if isinstance(v, Context) else Context(v) for k, v in places.items()}
 
 
+_STYPE_FLAGS = {'0': 'default', '1': 'row_sparse', '2': 'csr'}
+
+
+def _storage_types(symbol, stype_dict):
+    """``{variable name: stype}`` from the variables' ``stype`` attributes, overridden by ``stype_dict``."""
+    out = {}
+    for n in topo_order(symbol._outputs):
+        if n.op is None and n.attrs.get('__storage_type__') in ('1', '2'):
+            out[n.name] = _STYPE_FLAGS[n.attrs['__storage_type__']]
+    out.update(stype_dict or {})
+    return out
+
+
 class Executor:
     """A bound symbol. Arrays: ``arg_arrays``/``arg_dict``, ``grad_arrays``/``grad_dict``, ``aux_arrays``/
     ``aux_dict``, ``outputs``/``output_dict``."""
 
-    def __init__(self, symbol, ctx, args, args_grad=None, grad_req='write', aux_states=None):
+    def __init__(self, symbol, ctx, args, args_grad=None, grad_req='write', aux_states=None, _out_meta=None):
+        # _out_meta: (output shapes, output dtypes) that simple_bind/reshape inferred (dtypes None: unknown), so
+        # a bind infers the shapes once
         self._symbol = symbol
         self._ctx = ctx if isinstance(ctx, Context) else Context(ctx)
-        self._plan = _Plan(symbol)
+        from .symbol import cse
+        self._optimized = cse.optimized(symbol)  # MXNet eliminates common expressions at bind time
+        self._plan = _Plan(self._optimized)
         arg_names, aux_names = self._plan.arg_names, self._plan.aux_names
         self.arg_arrays = _by_name(args, arg_names, 'args')
         for n, a in zip(arg_names, self.arg_arrays):
@@ -210,6 +119,9 @@ class Executor:
         self._grad_req = ['write' if r == 'inplace' else r for r in reqs]
         self._grad_req = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
         self._grad_idx = [i for i, r in enumerate(self._grad_req) if r != 'null']
+        if self._grad_idx:  # MXNet builds the backward graph at bind: an op without gradient on it is an error
+            from .symbol.gradient import check_differentiable
+            check_differentiable(self._optimized._outputs, self._plan._nodes)
         self._leaf_cache = {}
         # MXNet keeps a given gradient array under grad_req 'null' (untouched) and lists absent ones as None
         self.grad_arrays = grads
@@ -218,8 +130,11 @@ class Executor:
         self.aux_dict = dict(zip(aux_names, self.aux_arrays))
         shapes = {n: a.shape for n, a in self.arg_dict.items()}
         shapes.update((n, a.shape) for n, a in self.aux_dict.items())
-        self._plan.fill_partial_shapes(shapes)
-        self.outputs = self._alloc_outputs()
+        values = None
+        if self._plan.has_partial_shapes():
+            values = self._plan.infer('shape', shapes)
+            self._plan.fill_partial_shapes(shapes, values)
+        self.outputs = self._alloc_outputs(shapes, values, _out_meta)
         self._heads = None
         self._eval_forward = False  # the last forward ran without recording: backward records it again
         self._watched = None  # the nodes whose input gradients the monitor sees after backward
@@ -228,18 +143,22 @@ class Executor:
         self._monitor_all = False
         self._error = None  # the asynchronous error of the last forward (see mx.engine)
 
-    def _alloc_outputs(self):
-        """Zero output arrays of the inferred shapes and dtypes (MXNet allocates them at bind time)."""
-        known = {n: a.shape for n, a in self.arg_dict.items()}
-        known.update((n, a.shape) for n, a in self.aux_dict.items())
-        types = {n: a.dtype for n, a in self.arg_dict.items()}
-        types.update((n, a.dtype) for n, a in self.aux_dict.items())
+    def _alloc_outputs(self, known, values=None, out_meta=None):
+        """Zero output arrays of the inferred shapes and dtypes (MXNet allocates them at bind time): one
+        inference of each over the plan from the bound arrays' ``known`` shapes (shape ``values`` of one already
+        run are reused), none where ``out_meta`` gives them."""
+        shapes, dtypes = out_meta if out_meta is not None else (None, None)
         try:
-            _, shapes, _ = self._symbol.infer_shape(**known)
-            _, dtypes, _ = self._symbol.infer_type(**types)
+            if shapes is None:
+                shapes = self._plan.head_values(values if values is not None
+                                                else self._plan.infer('shape', known))
+            if dtypes is None:
+                types = {n: _dtype.dtype_name(a.dtype) for n, a in self.arg_dict.items()}
+                types.update((n, _dtype.dtype_name(a.dtype)) for n, a in self.aux_dict.items())
+                dtypes = self._plan.head_values(self._plan.infer('type', types))
         except Exception:  # noqa: BLE001 -- best effort: forward reports what is wrong with the inputs
             return []
-        if shapes is None or dtypes is None:
+        if any(s is None for s in shapes) or any(t is None for t in dtypes):
             return []
         dev = self._ctx.torch_device
         return [wrap(torch.zeros(s, dtype=_dtype.to_torch(t), device=dev)) for s, t in zip(shapes, dtypes)]
@@ -262,21 +181,27 @@ class Executor:
 
     @classmethod
     def simple_bind(cls, symbol, ctx, grad_req='write', type_dict=None, shared_exec=None, shapes=None,
-                    group2ctx=None):
+                    group2ctx=None, stype_dict=None, shared_arg_names=None, shared_buffer=None):
         """Allocate every array from input shapes (and dtypes) by inference, then bind. With ``group2ctx``
         (``{ctx_group: Context}``) a variable made under ``AttrScope(ctx_group=g)`` is allocated on
-        ``group2ctx[g]`` (its gradient too); the others on ``ctx``."""
+        ``group2ctx[g]`` (its gradient too); the others on ``ctx``.
+
+        Sharing, as MXNet's: the arguments named in ``shared_arg_names`` (all same-named ones when it is None)
+        and the auxiliary states reuse ``shared_exec``'s arrays (and gradients); with ``shared_buffer`` (a dict)
+        every other argument reuses the buffer's array of its name (a view when it is large enough) and the
+        buffer records the arrays made. A variable's ``stype`` (or ``stype_dict``) gives its storage type."""
         # MXNet reads only the tuple-valued keywords as shapes and ignores any other keyword
         shapes = {k: v for k, v in (shapes or {}).items() if isinstance(v, (tuple, list))}
-        arg_shapes, _, aux_shapes = symbol.infer_shape(**shapes)
+        arg_shapes, out_shapes, aux_shapes = symbol.infer_shape(**shapes)
         if arg_shapes is None:
             partial, _, _ = symbol.infer_shape_partial(**shapes)
             unknown = [n for n, s in zip(symbol.list_arguments(), partial) if s == ()]
             raise MXNetError('simple_bind: cannot infer the shapes of %s from the given shapes %s'
                              % (', '.join(unknown), shapes))
         types = {k: v for k, v in (type_dict or {}).items()}
-        arg_types, _, aux_types = symbol.infer_type(**types)
+        arg_types, out_types, aux_types = symbol.infer_type(**types)
         if arg_types is None:
+            out_types = None
             arg_types = [np.float32] * len(arg_shapes)
             aux_types = [np.float32] * len(aux_shapes)
         ctx = ctx if isinstance(ctx, Context) else Context(ctx)
@@ -291,21 +216,47 @@ class Executor:
         shared = shared_exec.arg_dict if shared_exec is not None else {}
         shared_grads = shared_exec.grad_dict if shared_exec is not None else {}
         shared_aux = shared_exec.aux_dict if shared_exec is not None else {}
+        if shared_arg_names is not None:
+            keep = set(shared_arg_names)
+            shared = {k: v for k, v in shared.items() if k in keep}
+            shared_grads = {k: v for k, v in shared_grads.items() if k in keep}
 
         places = _group_contexts(symbol, group2ctx) if group2ctx else {}
+        stypes = _storage_types(symbol, stype_dict)
 
-        def alloc(name, shape, t, pool):
+        def alloc(name, shape, t, pool, stype='default'):
             old = pool.get(name)
             tdt = _dtype.to_torch(t)
             if old is not None and old.shape == tuple(shape) and old._data.dtype is tdt:
                 return old
+            if old is not None and shared_arg_names is not None and name in shared_arg_names:
+                raise MXNetError('simple_bind: shared argument %s has shape %s in the shared executor but %s '
+                                 'here' % (name, old.shape, tuple(shape)))
             c = places.get(name, ctx)
-            return wrap(torch.zeros(shape, dtype=tdt, device=c.torch_device), c)
-        args = [alloc(n, s, t, shared) for n, s, t in zip(arg_names, arg_shapes, arg_types)]
+            arr = wrap(torch.zeros(shape, dtype=tdt, device=c.torch_device), c)
+            if stype != 'default':  # sparse storage is dense underneath: only the array's class differs
+                from .ndarray import sparse as _sparse
+                arr = _sparse.tostype(arr, stype)
+                with_context(arr, c)
+            return arr
+
+        def alloc_arg(name, shape, t):
+            if name in shared or shared_buffer is None or stypes.get(name, 'default') != 'default' or \
+                    (shared_arg_names is not None and name in shared_arg_names):
+                return alloc(name, shape, t, shared, stypes.get(name, 'default'))
+            buf = shared_buffer.get(name)
+            tdt = _dtype.to_torch(t)
+            n = int(np.prod(shape))
+            if buf is not None and buf._data.dtype is tdt and buf._data.is_contiguous() and buf.size >= n:
+                return buf if buf.shape == tuple(shape) else wrap(buf._data.reshape(-1)[:n].view(shape), buf.context)
+            arr = shared_buffer[name] = alloc(name, shape, t, {})
+            return arr
+        args = [alloc_arg(n, s, t) for n, s, t in zip(arg_names, arg_shapes, arg_types)]
         grads = [alloc(n, s, t, shared_grads) if reqs[n] != 'null' else None
                  for n, s, t in zip(arg_names, arg_shapes, arg_types)]
         aux = [alloc(n, s, t, shared_aux) for n, s, t in zip(aux_names, aux_shapes, aux_types)]
-        return cls(symbol, ctx, args, dict(zip(arg_names, grads)), reqs, aux)
+        return cls(symbol, ctx, args, dict(zip(arg_names, grads)), reqs, aux,
+                   _out_meta=(out_shapes, out_types))
 
     # ---- running ----------------------------------------------------------------------------------
     def forward(self, is_train=False, **kwargs):
@@ -346,13 +297,13 @@ class Executor:
                     leaf = args[i] = t.detach().requires_grad_(True)
                     cache[i] = (t, leaf)
                     leaves.append((i, leaf))
+                elif t.dtype is not torch.bool:  # an integer input: differentiated through a float64 shadow
+                    leaf = args[i] = _intgrad.leaf(t)  # (not cached: the shadow copies the values)
+                    leaves.append((i, _intgrad.graph_tensor(leaf)))
             mon = self._monitor
             self._watched = watched = [] if mon is not None else None
-            if torch.is_grad_enabled():
+            with torch.enable_grad(), _intgrad.tracking():
                 heads = self._plan.run(args, aux, is_train, mon, self._monitor_all, watched)
-            else:
-                with torch.enable_grad():
-                    heads = self._plan.run(args, aux, is_train, mon, self._monitor_all, watched)
             self._leaves = leaves
             self._heads = heads
         else:
@@ -382,10 +333,12 @@ class Executor:
         heads, hgrads = [], []
         checked = True
         for h, g in zip(self._heads, out_grads):
+            h = _intgrad.graph_tensor(h)  # an integer output's float64 shadow
             if h.requires_grad:
                 heads.append(h)
-                hgrads.append(torch.ones_like(h) if g is None else g._data)
                 checked = checked and g is None
+                g = torch.ones_like(h) if g is None else _intgrad.graph_tensor(g._data)
+                hgrads.append(g if g.dtype is h.dtype else g.to(h.dtype))
         leaves = [t for _, t in self._leaves]
         if heads and leaves:
             # given head gradients go through torch.autograd.grad for its shape and dtype checks
@@ -395,6 +348,8 @@ class Executor:
             grads = [None] * len(leaves)
         for (i, _), g in zip(self._leaves, grads):
             dst = self.grad_arrays[i]._data
+            if g is not None and g.dtype is not dst.dtype:  # from an integer input's shadow
+                g = g.to(dst.dtype)
             if self._grad_req[i] == 'add':
                 if g is not None:
                     dst.add_(g)
@@ -445,7 +400,7 @@ class Executor:
 
         As in MXNet, an array whose shape changes without being given needs ``partial_shaping``, and one that
         grows needs ``allow_up_sizing``."""
-        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
+        arg_shapes, out_shapes, aux_shapes = self._symbol.infer_shape(**kwargs)
         if arg_shapes is not None:
             olds = [a.shape for a in self.arg_arrays] + [a.shape for a in self.aux_arrays]
             names = self._plan.arg_names + self._plan.aux_names
@@ -467,7 +422,9 @@ class Executor:
         grads = [_reuse(g, s) for g, s in zip(self.grad_arrays, arg_shapes)]
         aux = [_reuse(a, s) for a, s in zip(self.aux_arrays, aux_shapes)]
         reqs = [r if g is not None else 'null' for r, g in zip(self._grad_req, grads)]
-        new = Executor(self._symbol, self._ctx, args, grads, reqs, aux)
+        out_types = [o.dtype for o in self.outputs] if len(self.outputs) == len(out_shapes) else None
+        new = Executor(self._symbol, self._ctx, args, grads, reqs, aux,
+                       _out_meta=(out_shapes, out_types))
         if len(new.outputs) == len(self.outputs):
             new.outputs = [_reuse(o, n.shape) if o.dtype == n.dtype else n
                            for o, n in zip(self.outputs, new.outputs)]
@@ -480,8 +437,30 @@ class Executor:
         self._monitor_all = monitor_all
 
     def debug_str(self):
+        """The bound graph's outputs and nodes, and (as MXNet's last line) the memory its plan takes:
+        ``Total N MB allocated`` (see mxnet/symbol/memory.py)."""
         lines = ['Symbol Outputs:']
         lines += ['\toutput[%d]=%s' % (i, n) for i, n in enumerate(self._symbol.list_outputs())]
         for _, node, _, refs in self._plan.steps:
             lines.append('Op:%s, Name=%s' % (node.op.name, node.name))
+        lines.append('Total %d MB allocated' % (self._planned_bytes() >> 20))
         return '\n'.join(lines)
+
+    def _planned_bytes(self):
+        from .symbol.infer import infer_graph
+        from .symbol.memory import planned_bytes
+        from .symbol.gradient import gradient_nodes
+        nodes, heads = self._plan._nodes, self._optimized._outputs
+        arrays = dict(self.arg_dict, **self.aux_dict)
+        try:
+            shapes = infer_graph(nodes, None, 'shape', {n: a.shape for n, a in arrays.items()})
+            dtypes = infer_graph(nodes, None, 'type', {n: a.dtype for n, a in arrays.items()})
+        except MXNetError:
+            return 0
+        grad_ids = gradient_nodes(heads, nodes) if self._grad_idx else ()
+        return planned_bytes(nodes, heads, shapes, dtypes, grad_ids)
+
+    def get_optimized_symbol(self):
+        """The symbol this executor runs: the bound one after bind-time optimization (common expressions
+        eliminated unless ``MXNET_ELIMINATE_COMMON_EXPR=0``)."""
+        return Symbol(list(self._optimized._outputs))

@@ -55,3 +55,31 @@ def load_checkpoint(prefix, epoch):
     symbol = sym.load('%s-symbol.json' % prefix)
     arg_params, aux_params = load_params(prefix, epoch)
     return symbol, arg_params, aux_params
+
+
+def _create_kvstore(kvstore, num_device, arg_params):
+    """(KVStore or None, update_on_kvstore) as MXNet's Module decides: a string names a store to create
+    (none for one device outside distributed training); the optimizer runs in the store unless
+    ``MXNET_UPDATE_ON_KVSTORE=0``, the store cannot, or a 'local' store holds a parameter over 16M elements."""
+    import os
+    import numpy as np
+    from . import kvstore as kvs
+    update_on_kvstore = bool(int(os.getenv('MXNET_UPDATE_ON_KVSTORE', '1')))
+    if kvstore is None:
+        kv = None
+    elif isinstance(kvstore, kvs.KVStore):
+        kv = kvstore
+    elif isinstance(kvstore, str):
+        if num_device == 1 and 'dist' not in kvstore:
+            kv = None
+        else:
+            kv = kvs.create(kvstore)
+            if kvstore == 'local' and arg_params and \
+                    max(int(np.prod(p.shape)) for p in arg_params.values()) > 1024 * 1024 * 16:
+                update_on_kvstore = False
+    else:
+        raise TypeError('kvstore must be KVStore, str or None')
+    if kv is None:
+        return None, False
+    capable = getattr(kv, 'is_capable', None)
+    return kv, update_on_kvstore and (capable('optimizer') if capable else hasattr(kv, 'set_optimizer'))

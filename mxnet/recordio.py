@@ -194,13 +194,41 @@ class MXIndexedRecordIO(MXRecordIO):
         super().open()
         self.idx = {}
         self.keys = []
-        self.fidx = open(self.idx_path, self.flag)
+        try:
+            self.fidx = open(self.idx_path, self.flag)
+        except OSError as err:
+            super().close()
+            raise MXNetError('RecordIO: cannot open index "%s": %s' % (self.idx_path, err.strerror)) from err
         if not self.writable:
-            for line in iter(self.fidx.readline, ''):
-                line = line.strip().split('\t')
-                key = self.key_type(line[0])
-                self.idx[key] = int(line[1])
-                self.keys.append(key)
+            try:
+                self._read_index()
+            except MXNetError:
+                self.close()
+                raise
+
+    def _read_index(self):
+        """Parse the index file: one ``key<TAB>offset`` line per record, offsets inside the record file."""
+        size = os.fstat(self.handle.fileno()).st_size
+        for lineno, raw in enumerate(iter(self.fidx.buffer.readline, b''), 1):
+            where = 'RecordIO index "%s" line %d' % (self.idx_path, lineno)
+            try:
+                line = raw.decode('utf-8').strip()
+            except UnicodeDecodeError:
+                raise MXNetError('%s is not UTF-8 text (an index holds "key<TAB>offset" lines)' % where) from None
+            if not line:
+                continue
+            fields = line.split('\t')
+            if len(fields) != 2:
+                raise MXNetError('%s: expected "key<TAB>offset", got %.80r' % (where, line))
+            try:
+                key, offset = self.key_type(fields[0]), int(fields[1])
+            except (ValueError, TypeError) as e:
+                raise MXNetError('%s: bad key or offset in %.80r (%s)' % (where, line, e)) from None
+            if not 0 <= offset < max(size, 1):
+                raise MXNetError('%s: offset %d of key %r is outside the record file "%s" (%d bytes)'
+                                 % (where, offset, key, self.uri, size))
+            self.idx[key] = offset
+            self.keys.append(key)
 
     def close(self):
         if not self.is_open:
@@ -272,6 +300,9 @@ def unpack(s):
     header = IRHeader(*struct.unpack(_IR_FORMAT, s[:_IR_SIZE]))
     s = s[_IR_SIZE:]
     if header.flag > 0:
+        if header.flag * 4 > len(s):
+            raise MXNetError('unpack: the IRHeader declares %d float labels (%d bytes) but only %d bytes follow it'
+                             % (header.flag, header.flag * 4, len(s)))
         header = header._replace(label=np.frombuffer(s, np.float32, header.flag))
         s = s[header.flag * 4:]
     return header, s

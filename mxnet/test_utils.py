@@ -919,6 +919,7 @@ def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ='whole', 
 import numpy.random as rnd  # noqa: E402,F401
 import mxnet as mx  # noqa: E402,F401
 from .util import use_np, use_np_shape, use_np_default_dtype, getenv, setenv  # noqa: E402,F401
+from .numpy.test_helpers import *  # noqa: E402,F401,F403  (is_op_runnable, has_tvm_ops, ...)
 from .runtime import Features  # noqa: E402,F401
 from .ndarray import array, NDArray  # noqa: E402,F401
 from .symbol import Symbol  # noqa: E402,F401

@@ -75,19 +75,50 @@ class Int(Param):
     def _parse(self, value):
         if isinstance(value, str):
             value = _literal(value)
-        if isinstance(value, bool) or not float(value).is_integer():
-            raise ValueError('expected an integer, got %r' % (value,))
-        value = int(value)
+        value = _integer(value)
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
             raise ValueError('%d is out of range [%s, %s]' % (value, self.low, self.high))
         return value
 
 
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _integer(v):
+    """``v`` as a Python int that fits MXNet's int64 fields (an integral float is accepted)."""
+    if isinstance(v, bool):
+        raise ValueError('expected an integer, got %r' % (v,))
+    if isinstance(v, (int, np.integer)):
+        v = int(v)
+    else:
+        try:
+            f = float(v)
+        except OverflowError:
+            raise ValueError('%r is out of the int64 range' % (v,)) from None
+        if not f.is_integer():
+            raise ValueError('expected an integer, got %r' % (v,))
+        v = int(f)
+    if not _INT64[0] <= v <= _INT64[1]:
+        raise ValueError('%d is out of the int64 range' % v)
+    return v
+
+
 class Float(Param):
+    """A float; ``low``/``high`` bound it (inclusive), as MXNet's ``set_range``/``set_lower_bound``."""
     type_name = 'float'
 
+    def __init__(self, default=REQUIRED, doc='', optional=False, low=None, high=None):
+        super().__init__(default, doc, optional)
+        self.low, self.high = low, high
+
     def _parse(self, value):
-        return float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError('%r is out of the float range' % (value,)) from None
+        if (self.low is not None and not value >= self.low) or (self.high is not None and not value <= self.high):
+            raise ValueError('%s is out of range [%s, %s]' % (value, self.low, self.high))
+        return value
 
     def _format(self, value):
         return repr(float(value))
@@ -143,9 +174,9 @@ class Shape(Param):
     """A tuple of ints (an int is a 1-tuple); ``none_items`` allows None entries, as slice's begin/end."""
     type_name = 'Shape(tuple)'
 
-    def __init__(self, default=REQUIRED, doc='', optional=False, none_items=False):
+    def __init__(self, default=REQUIRED, doc='', optional=False, none_items=False, low=None):
         super().__init__(default, doc, optional)
-        self.none_items = none_items
+        self.none_items, self.low = none_items, low
 
     def _parse(self, value):
         if isinstance(value, str):
@@ -156,10 +187,13 @@ class Shape(Param):
         for v in value:
             if v is None and self.none_items:
                 out.append(None)
-            elif v is None or isinstance(v, bool) or not float(v).is_integer():
+            elif v is None:
                 raise ValueError('expected a tuple of integers, got %r' % (tuple(value),))
             else:
-                out.append(int(v))
+                v = _integer(v)
+                if self.low is not None and v < self.low:
+                    raise ValueError('every item must be at least %d, got %r' % (self.low, tuple(value)))
+                out.append(v)
         return tuple(out)
 
     def _format(self, value):

@@ -42,6 +42,8 @@ class OpDef:
     infer_type         ``f(p, in_types) -> (in_types, out_types, aux_types)`` with dtype names; default: one
                        dtype for every input, output and aux state.
     train_aware        compute takes ``is_train=`` (Dropout, BatchNorm).
+    stype_aware        mx.nd passes ``stypes=`` (the inputs' storage type names) to compute when an input is
+                       sparse (lazy optimizer updates); otherwise, and in graphs, compute gets no ``stypes``.
     same_dtype         mx.nd checks that all inputs share one dtype, as MXNet's type inference does.
     method             also an NDArray method (``x.sum()``), under this name (True: the op's name).
     explain_error      ``f(p, tensors)``: MXNet's message for inputs the compute rejected, or None.
@@ -57,12 +59,16 @@ class OpDef:
                        FListInputNames reports ``input0``, ...; see ``unnamed_inputs``); None: input_names.
     reverse_shape      ``f(p, in_shapes, out_shapes) -> in_shapes``: fills unknown (0) dims of partly known
                        inputs from the known output shapes, as MXNet's Reshape does; None: no such rule.
+    gradient           True: differentiated by torch autograd; 'zero': the inputs' gradient is 0 (BlockGrad; a
+                       backward pass stops there); None: no gradient (MXNet's ops without FGradient), so binding
+                       for backward through the op is an error.
     """
 
     def __init__(self, name, compute, inputs=('data',), params=None, aliases=(), outputs=('output',),
                  aux=(), num_visible=None, variadic=None, infer_shape=None, infer_type=None, doc='',
                  train_aware=False, same_dtype=True, method=None, explain_error=None, var_attrs=None,
-                 extra_param=None, bind_state=False, monitor_inputs=None, reverse_shape=None):
+                 extra_param=None, bind_state=False, monitor_inputs=None, reverse_shape=None,
+                 gradient=True, stype_aware=False):
         self.name = name
         self.aliases = tuple(aliases)
         self.compute = compute
@@ -81,6 +87,7 @@ class OpDef:
         self._infer_type = infer_type
         self.doc = doc
         self.train_aware = train_aware
+        self.stype_aware = stype_aware
         self.same_dtype = same_dtype
         self.method = method
         self.explain_error = explain_error
@@ -89,6 +96,7 @@ class OpDef:
         self.bind_state = bind_state
         self.monitor_inputs = monitor_inputs
         self.reverse_shape = reverse_shape
+        self.gradient = gradient
         self._defaults = {k: v.default for k, v in self.params.items() if v.default is not REQUIRED}
         self._cache = {}
 

@@ -62,6 +62,8 @@ class NDArrayIter(DataIter):
     def __init__(self, data, label=None, batch_size=1, shuffle=False, last_batch_handle='pad', data_name='data',
                  label_name='softmax_label', layout='NCHW'):
         super().__init__(batch_size)
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError('NDArrayIter: batch_size must be a positive integer, got %r' % (batch_size,))
         if last_batch_handle not in _LAST_BATCH_HANDLES:
             raise ValueError('last_batch_handle must be one of %s, got %r' % (_LAST_BATCH_HANDLES,
                                                                             last_batch_handle))

@@ -7,6 +7,7 @@ from .. import ndarray as nd
 from ..context import cpu
 from ..initializer import Uniform
 from ..model import load_params, save_checkpoint
+from ..name import NameManager
 from .base_module import BaseModule
 from .module import Module, _check_input_names
 
@@ -52,7 +53,9 @@ class BucketingModule(BaseModule):
         self._preloaded = None  # (arg_params, aux_params) given by load(), set when bound
 
     def _call_sym_gen(self, *args, **kwargs):
-        return self._sym_gen(*args, **kwargs)
+        # a fresh NameManager per call: every bucket's symbol gets the same automatic names
+        with NameManager():
+            return self._sym_gen(*args, **kwargs)
 
     def _reset_bind(self):
         self.binded = False

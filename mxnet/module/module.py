@@ -13,9 +13,9 @@ from .. import ndarray as nd
 from .. import optimizer as opt
 from ..initializer import Uniform, InitDesc
 from ..io.base import DataDesc
-from ..model import load_checkpoint, save_checkpoint
+from ..model import load_checkpoint, _create_kvstore
 from .base_module import BaseModule, _as_list
-from .executor_group import ExecutorGroup, as_descs
+from .executor_group import DataParallelExecutorGroup, as_descs
 
 __all__ = ['Module']
 
@@ -53,6 +53,7 @@ class Module(BaseModule):
             raise MXNetError('work_load_list has %d entries but there are %d contexts'
                              % (len(self._work_load_list), len(self._context)))
         self._symbol = symbol
+        self._group2ctxs = group2ctxs
         data_names = list(data_names) if data_names is not None else []
         label_names = list(label_names) if label_names is not None else []
         state_names = list(state_names) if state_names is not None else []
@@ -221,10 +222,12 @@ class Module(BaseModule):
         if shared_module is not None:
             assert shared_module.binded and shared_module.params_initialized
             shared_group = shared_module._exec_group
-        self._exec_group = ExecutorGroup(self._symbol, self._context, self._work_load_list, self._data_shapes,
-                                         self._label_shapes, self._param_names, for_training, inputs_need_grad,
-                                         shared_group, fixed_param_names=self._fixed_param_names,
-                                         grad_req=grad_req, state_names=self._state_names, logger=self.logger)
+        self._exec_group = DataParallelExecutorGroup(
+            self._symbol, self._context, self._work_load_list, self._data_shapes, self._label_shapes,
+            self._param_names, for_training, inputs_need_grad, shared_group, logger=self.logger,
+            fixed_param_names=self._fixed_param_names, grad_req=grad_req, state_names=self._state_names,
+            group2ctxs=self._group2ctxs)
+        self._total_exec_bytes = self._exec_group._total_exec_bytes
         self.binded = True
         if shared_module is not None:
             self.params_initialized = True
@@ -234,11 +237,12 @@ class Module(BaseModule):
             # parameters loaded before binding (Module.load): copy them onto the devices
             self._exec_group.set_params(self._arg_params, self._aux_params)
         else:
-            ex = self._exec_group.execs[0]
-            self._arg_params = {n: nd.zeros(ex.arg_dict[n].shape, ctx=cpu(), dtype=ex.arg_dict[n].dtype)
-                                for n in self._param_names}
-            self._aux_params = {n: nd.zeros(ex.aux_dict[n].shape, ctx=cpu(), dtype=ex.aux_dict[n].dtype)
-                                for n in self._aux_names}
+            # CPU copies of the parameters, of the bound arrays' shapes, dtypes and storage types
+            group = self._exec_group
+            self._arg_params = {n: nd.zeros(b[0].shape, ctx=cpu(), dtype=b[0].dtype, stype=b[0].stype)
+                                for n, b in zip(self._param_names, group.param_arrays)}
+            self._aux_params = {n: nd.zeros(b[0].shape, ctx=cpu(), dtype=b[0].dtype)
+                                for n, b in zip(self._aux_names, group.aux_arrays)}
         if shared_module is not None and shared_module.optimizer_initialized:
             self.borrow_optimizer(shared_module)
 
@@ -265,8 +269,7 @@ class Module(BaseModule):
             return
         if self._params_dirty:
             self._sync_params_from_devices()
-        from .. import kvstore as kvs
-        kv, update_on_kvstore = kvs.create_for_module(kvstore, len(self._context), self._arg_params)
+        kv, update_on_kvstore = _create_kvstore(kvstore, len(self._context), self._arg_params)
         batch_size = self._exec_group.batch_size
         if kv is not None and 'dist' in kv.type and '_sync' in kv.type:
             batch_size *= kv.num_workers
@@ -336,23 +339,29 @@ class Module(BaseModule):
     def forward(self, data_batch, is_train=None):
         """Compute outputs for ``data_batch``; re-binds when the batch's shapes differ from the bound ones."""
         assert self.binded and self.params_initialized
-        bound = self._data_shapes
-        if len(bound) != len(data_batch.data) or \
-                any(a.shape != d.shape for d, a in zip(bound, data_batch.data)):
-            new = tuple(d.shape for d in data_batch.data)
-            provide = getattr(data_batch, 'provide_data', None)
-            if provide:
-                new_dshape = as_descs(provide)
-            else:
-                new_dshape = [DataDesc(d.name, s, d.dtype, d.layout) for d, s in zip(self._data_shapes, new)]
+        if isinstance(data_batch, list):  # one batch per device: their data stack along the batch axis
+            assert data_batch, 'Encountered empty data batch'
+            first = data_batch[0]
+            new_shapes = []
+            for i, arr in enumerate(first.data):
+                if any(b.data[i].shape != arr.shape for b in data_batch):
+                    raise MXNetError('All data batches in a list need to have the same shape')
+                new_shapes.append((len(data_batch) * arr.shape[0],) + tuple(arr.shape[1:]))
+        else:
+            first = data_batch
+            new_shapes = [tuple(a.shape) for a in data_batch.data]
+        if tuple(tuple(d.shape) for d in self._data_shapes) != tuple(new_shapes):
+            provide = getattr(first, 'provide_data', None)
+            new_dshape = as_descs(provide) if provide else \
+                [DataDesc(d.name, s, d.dtype, d.layout) for d, s in zip(self._data_shapes, new_shapes)]
             new_lshape = None
-            if data_batch.label is not None and self._label_shapes:
-                provide = getattr(data_batch, 'provide_label', None)
-                if provide:
-                    new_lshape = as_descs(provide)
-                else:
-                    new_lshape = [DataDesc(d.name, l.shape, d.dtype, d.layout)
-                                  for d, l in zip(self._label_shapes, data_batch.label)]
+            provide = getattr(first, 'provide_label', None)
+            labels = getattr(first, 'label', None)
+            if provide:
+                new_lshape = as_descs(provide)
+            elif labels and self._label_shapes:
+                new_lshape = [DataDesc(d.name, l.shape, d.dtype, d.layout)
+                              for d, l in zip(self._label_shapes, labels)]
             self.reshape(new_dshape, new_lshape)
         self._exec_group.forward(data_batch, is_train)
 

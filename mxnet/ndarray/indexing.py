@@ -67,7 +67,7 @@ def _prepare(key, shape, device):
             raise _bad_key(k)
         elif isinstance(k, integer_types):
             k = int(k)
-        elif isinstance(k, (NDArray, np.ndarray, list, torch.Tensor)):
+        elif isinstance(k, (NDArray, np.ndarray, list, tuple, torch.Tensor)):  # a tuple inside the key: a sequence
             k = _as_tensor_key(k, device)
         else:
             raise _bad_key(k)

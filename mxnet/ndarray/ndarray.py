@@ -12,6 +12,8 @@ from ..base import MXNetError, numeric_types, integer_types
 from ..context import Context, current_context, context_of
 from .. import _dtype
 from .. import engine as _engine
+from .. import _intgrad
+from .. import autograd as _autograd  # a leaf module: its state and variable rules
 
 __all__ = ['NDArray', 'wrap']
 
@@ -73,6 +75,10 @@ def _inherit(src, dst):
     return dst
 
 
+def _copy_to(t, dtype):
+    return t.to(dtype, copy=True)
+
+
 def derived(src, tensor):
     """An NDArray over ``tensor``, computed from NDArray ``src``: on ``src``'s context."""
     a = _new(NDArray)
@@ -82,12 +88,23 @@ def derived(src, tensor):
     return a
 
 
+# MXNet's storage-type ids (the ``__storage_type__`` attribute of symbols stores them as strings)
+_STORAGE_TYPE_UNDEFINED, _STORAGE_TYPE_DEFAULT, _STORAGE_TYPE_ROW_SPARSE, _STORAGE_TYPE_CSR = -1, 0, 1, 2
+_STORAGE_TYPE_STR_TO_ID = {'undefined': -1, 'default': 0, 'row_sparse': 1, 'csr': 2}
+_STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
+
+
+from .infix import NDArrayArithmetic  # noqa: E402  (uses the context helpers above)
+
+
 class ReshapeError(MXNetError, ValueError):
     """A target shape that the array's shape cannot be reshaped to."""
 
 
-class NDArray:
-    """An array on one device (``context``) with one dtype; arithmetic and methods follow MXNet 1.x."""
+class NDArray(NDArrayArithmetic):
+    """An array on one device (``context``) with one dtype; arithmetic and methods follow MXNet 1.x (the infix
+    operators come from :class:`~mxnet.ndarray.infix.NDArrayArithmetic`; the operator methods, ``x.sum()``
+    and the like, are the generated ``mx.nd`` functions of the ops declared with ``method=``)."""
     __slots__ = ('_data', '_ctx', '__weakref__')
     __array_priority__ = 1000.0
 
@@ -252,7 +269,7 @@ class NDArray:
         tdt = _dtype.to_torch(dtype)
         if not copy and tdt is self._data.dtype:
             return self
-        return derived(self, _inherit(self._data, self._data.to(tdt, copy=True)))
+        return derived(self, _inherit(self._data, _intgrad.cast(self._data, tdt, _copy_to)))
 
     def copy(self):
         """A new array with the same values on the same context."""
@@ -373,10 +390,50 @@ class NDArray:
 
     def __setitem__(self, key, value):
         """``a[key] = value`` in place; value is a number, NDArray, numpy array or list broadcast to the region."""
+        if _autograd_state.recording:
+            _check_recorded_write(self, key, value)
         _indexing.write(self._data, key, value)
 
-    # ---- arithmetic: filled in by ndarray/arith.py ------------------------------------------------
+    # ---- autograd: variables and gradients (mx.autograd) -------------------------------------------
+    def attach_grad(self, grad_req='write', stype=None):
+        """Allocate a zero gradient buffer (``self.grad``, of storage ``stype``, by default this array's) and
+        make this array a variable."""
+        from .sparse import tostype
+        g = tostype(wrap(torch.zeros_like(self._data)), stype or self.stype)
+        _autograd._make_variable(self, g, grad_req)
+
+    @property
+    def grad(self):
+        """The gradient buffer of a variable (see ``attach_grad``); None for other arrays."""
+        return getattr(self._data, '_mx_grad', None)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Write (or add, per grad_req) the gradients of this array into the variables' buffers."""
+        _autograd.backward(self, out_grad, retain_graph, train_mode)
+
+    def detach(self):
+        """The same values outside any autograd graph (same storage type)."""
+        from .sparse import like
+        return like(self, self._data.detach())
+
+    _fresh_grad = property(_autograd._fresh_grad, _autograd._set_fresh_grad,
+                           doc='Whether a backward pass wrote this variable\'s gradient since the flag was cleared.')
 
 
 from . import indexing as _indexing  # noqa: E402  (needs NDArray defined above)
+from ..autograd import _state as _autograd_state  # noqa: E402  (autograd is loaded before ndarray)
+
+
+def _check_recorded_write(dst, key, value):
+    """MXNet's rules for ``dst[key] = value`` while recording: an array in a graph cannot be written, and a
+    recorded value cannot be written into part of an array (only a whole-array copy is recorded)."""
+    if _intgrad.in_graph(dst._data):
+        raise MXNetError('Assigning to NDArrays that are already in a computational graph will cause undefined '
+                         'behavior when evaluating gradients. Please call backward first to clear the graph or do '
+                         'this out of a record section.')
+    whole = key is None or key is Ellipsis or (type(key) is tuple and not key) or (
+        type(key) is slice and key.start is None and key.stop is None and key.step is None)
+    if not whole and isinstance(value, NDArray) and _intgrad.in_graph(value._data):
+        raise MXNetError('Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with '
+                         'autograd: a[%r] = <recorded array>' % (key,))
 from ..base import py_slice  # noqa: E402,F401

@@ -1,11 +1,9 @@
 """Generates the ``mx.nd.<op>`` functions from the operator registry."""
-import inspect
-
 import torch
 
 from ..base import MXNetError
 from .._op import registry
-from .._op.params import REQUIRED
+from .._op import frontend
 from .. import _dtype
 from .. import autograd as _autograd  # loaded first by mxnet/__init__; its state is defined before it imports us
 from .. import engine as _engine
@@ -23,8 +21,7 @@ _pending = _engine.pending  # asynchronous errors: outputs of an op on a failed 
 
 
 def _is_training():
-    from .. import autograd
-    return autograd.is_training()
+    return _ag_state.training
 
 
 def _device_error(op, tensors):
@@ -54,8 +51,10 @@ def compute_error(op, tensors, err):
         msg = op.explain_error(None, tensors)
         if msg:
             return MXNetError(msg)
-    shapes = ', '.join(str(tuple(t.shape)) for t in tensors)
-    return MXNetError('Operator %s failed on inputs of shape %s: %s' % (op.name, shapes, err))
+    from .._op.errors import explain, mx_shape
+    shapes = [tuple(t.shape) for t in tensors]
+    return MXNetError('Operator %s failed on inputs of shape %s: %s'
+                      % (op.name, ' '.join(mx_shape(s) for s in shapes) or '(none)', explain(err, shapes)))
 
 
 def check_inputs(op, tensors, names=None):
@@ -71,17 +70,20 @@ def check_inputs(op, tensors, names=None):
                 raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
 
 
-def run(op, p, tensors, names=None):
+def run(op, p, tensors, names=None, stypes=None):
     """Compute ``op`` on tensors after MXNet's device and dtype checks; returns the tuple of outputs.
-    Inputs in an autograd graph are not recorded on unless autograd is recording."""
+    Inputs in an autograd graph are not recorded on unless autograd is recording. ``stypes`` (the inputs'
+    storage types, given when one is sparse) reach the compute of a ``stype_aware`` op."""
     if len(tensors) > 1:
         check_inputs(op, tensors, names)
     if _unrecorded(tensors):
         with _no_grad():
-            return run(op, p, tensors, names)
+            return run(op, p, tensors, names, stypes)
     try:
         if op.train_aware:
             res = op.compute(p, *tensors, is_train=_is_training())
+        elif stypes is not None and op.stype_aware:
+            res = op.compute(p, *tensors, stypes=stypes)
         else:
             res = op.compute(p, *tensors)
     except MXNetError:
@@ -118,7 +120,14 @@ def invoke(op, inputs, kwargs, out=None):
         if not isinstance(x, NDArray):
             raise TypeError('Operator %s expects NDArray inputs, got %s' % (op.name, type(x).__name__))
         tensors.append(x._data)
-    return _finish(op, p, run(op, p, tensors), out, inputs)
+    return _finish(op, p, run(op, p, tensors, stypes=_sparse_stypes(op, inputs)), out, inputs)
+
+
+def _sparse_stypes(op, inputs):
+    """The inputs' storage types for a ``stype_aware`` op when one input is sparse, else None."""
+    if op.stype_aware and any(type(x) is not NDArray for x in inputs):
+        return tuple(x.stype for x in inputs)
+    return None
 
 
 def output_context(op, p, inputs):
@@ -144,37 +153,9 @@ def _finish(op, p, res, out, inputs=()):
     return [wrap(r, ctx) for r in res[:nvis]]
 
 
-def _split_args(op, args, kwargs):
-    """(positional inputs, keyword inputs, params) of an ``mx.nd.<op>`` call."""
-    params = {}
-    kw_inputs = {}
-    for k, v in kwargs.items():
-        if (k in op.params or op.extra_param is not None) and not isinstance(v, NDArray):
-            params[k] = v
-        else:
-            kw_inputs[k] = v
-    pos_inputs = []
-    i = 0
-    if op.variadic:
-        pos_inputs = list(args)
-        i = len(args)
-    else:
-        while i < len(args) and (args[i] is None or isinstance(args[i], NDArray)):
-            pos_inputs.append(args[i])
-            i += 1
-    rest = args[i:]
-    if rest:
-        free = [k for k in op.params if k not in params]
-        if len(rest) > len(free):
-            raise TypeError('%s() takes at most %d positional parameters after its inputs, got %d'
-                            % (op.name, len(free), len(rest)))
-        for k, v in zip(free, rest):
-            params[k] = v
-    return pos_inputs, kw_inputs, params
-
-
 def _positional_params(op):
-    """``f(rest)``: Attrs of the parameters given positionally after the inputs, cached by value."""
+    """``f(rest)``: Attrs of the parameters given positionally after the inputs, cached by value (None when
+    they do not parse: the general path then binds them, or raises)."""
     names = list(op.params)
     cache = {}
 
@@ -182,11 +163,61 @@ def _positional_params(op):
         try:
             p = cache.get(rest)
         except TypeError:  # an unhashable value (a list): parse every time
-            return op.parse(dict(zip(names, rest)))
+            return _try_parse(op, dict(zip(names, rest)))
         if p is None:
-            p = op.parse(dict(zip(names, rest)))
-            if len(cache) < 256:
+            p = _try_parse(op, dict(zip(names, rest)))
+            if p is not None and len(cache) < 256:
                 cache[rest] = p
+        return p
+    return parse
+
+
+def _try_parse(op, kwargs):
+    """``op.parse(kwargs)``, or None where it raises (the general path gives the error, or drops a None)."""
+    try:
+        return op.parse(kwargs)
+    except MXNetError:
+        return None
+
+
+def _input_count(op):
+    """``f(p)``: how many inputs (aux states included) ``op`` takes with Attrs ``p``, cached per Attrs."""
+    cache = {}
+
+    def count(p):
+        n = cache.get(p)
+        if n is None:
+            try:
+                n = len(op.input_names(p)) + len(op.aux_names(p))
+            except Exception:  # noqa: BLE001  (a rule refusing these params: the general path raises)
+                n = -1
+            if len(cache) < 256:
+                cache[p] = n  # the key keeps p alive: no id reuse
+        return n
+    return count
+
+
+def _variadic_params(op):
+    """``f(n, kwargs)``: Attrs of a variadic op called on ``n`` inputs with parameters ``kwargs`` (its count
+    parameter defaulting to n), cached; None where the general path must bind the call."""
+    count = op.variadic
+    cache = {}
+
+    def parse(n, kwargs):
+        key = (n, tuple(kwargs.items())) if kwargs else n
+        try:
+            p = cache.get(key)
+        except TypeError:  # an unhashable value
+            key = None
+            p = None
+        if p is None:
+            if count in kwargs:
+                return None
+            params = dict(kwargs)
+            params[count] = n
+            p = _try_parse(op, params)
+            if p is not None and key is not None and len(cache) < 256:
+                cache[key] = p
         return p
     return parse
 
@@ -203,68 +234,59 @@ def _positional_tensors(args, n):
 
 
 def make_function(op, public_name=None):
-    """The ``mx.nd`` function of ``op``: inputs first (NDArrays), then parameters, then ``out``/``name``."""
+    """The ``mx.nd`` function of ``op``: inputs first (NDArrays), then parameters, then ``out``/``name``.
+
+    Binding follows :mod:`mxnet._op.frontend`; calls with every input a positional NDArray and every keyword a
+    declared parameter take a fast path with parameters parsed once per distinct value (cached) and the input
+    count of ops whose inputs depend on parameters (FullyConnected, Convolution, softmax) or on the call
+    (Concat) cached too."""
+    bind = frontend.Binder(op, NDArray).bind
     names_static = None if callable(op.inputs) or op.variadic else list(op.inputs) + (
         [] if callable(op.aux) else list(op.aux))
-    # Fast path: fixed inputs given positionally as NDArrays, parameters positional or by keyword.
     nin = len(names_static) if names_static is not None else -1
     npar = len(op.params)
-    fast = nin >= 0 and op.extra_param is None
-    try:
-        p0 = op.parse({})
-    except MXNetError:  # a required parameter
-        p0 = None
+    plain_params = op.extra_param is None  # Custom parses any keyword: always the general path
+    static = nin >= 0 and plain_params
+    dynamic = nin < 0 and not op.variadic and plain_params
+    variadic = bool(op.variadic) and plain_params
+    p0 = _try_parse(op, {})  # None when a parameter is required
     positional = _positional_params(op)
-    declared = op.params
+    count_inputs = _input_count(op)
+    variadic_params = _variadic_params(op)
+    declared = frozenset(op.params)
     compute, train_aware, plain_output = op.compute, op.train_aware, op.num_visible is None
-
-    # Ops whose inputs depend on parameters (FullyConnected/Convolution without bias) take a fast path too:
-    # all inputs positional as NDArrays, parameters by keyword.
-    dynamic = names_static is None and not op.variadic and op.extra_param is None
-    input_names, aux_names = op.input_names, op.aux_names
 
     def fn(*args, out=None, name=None, **kwargs):
         nargs = len(args)
         p = None
-        n_in = nin
-        names = names_static
-        if dynamic:
-            tensors = _positional_tensors(args, nargs) if nargs else None
-            if tensors is not None:
-                if kwargs:
-                    for k in kwargs:
-                        if k not in declared:
-                            break
+        if static:
+            if nin <= nargs <= nin + npar:
+                if nin == 1:
+                    x = args[0]
+                    tensors = (x._data,) if type(x) is NDArray else None
+                else:
+                    tensors = _positional_tensors(args, nin)
+                if tensors is not None:
+                    if kwargs:
+                        if nargs == nin and kwargs.keys() <= declared:
+                            p = _try_parse(op, kwargs)
+                    elif nargs == nin:
+                        p = p0
                     else:
-                        p = op.parse(kwargs)
-                else:
-                    p = p0
-                if p is not None:
-                    names = input_names(p) + aux_names(p)
-                    if len(names) != nargs:
-                        p = None
-                n_in = nargs
-        elif fast and nin <= nargs <= nin + npar:
-            if nin == 1:
-                x = args[0]
-                tensors = (x._data,) if type(x) is NDArray else None
-            else:
-                tensors = _positional_tensors(args, nin)
+                        p = positional(args[nin:])
+        elif nargs and (dynamic or variadic) and (not kwargs or kwargs.keys() <= declared):
+            tensors = _positional_tensors(args, nargs)
             if tensors is not None:
-                if kwargs:
-                    if nargs == nin:
-                        for k in kwargs:
-                            if k not in declared:
-                                break
-                        else:
-                            p = op.parse(kwargs)
-                elif nargs == nin:
-                    p = p0
+                if variadic:
+                    p = variadic_params(nargs, kwargs)
                 else:
-                    p = positional(args[nin:])
+                    p = _try_parse(op, kwargs) if kwargs else p0
+                    if p is not None and count_inputs(p) != nargs:
+                        p = None
         if p is not None:
+            n_in = len(tensors)
             if n_in > 1:
-                check_inputs(op, tensors, names)
+                check_inputs(op, tensors)
                 if _unrecorded(tensors):
                     with _no_grad():
                         return fn(*args, out=out, name=name, **kwargs)
@@ -272,7 +294,7 @@ def make_function(op, public_name=None):
                 with _no_grad():  # an input in a graph, but no recording: run untracked
                     return fn(*args, out=out, name=name, **kwargs)
             try:
-                res = compute(p, *tensors, is_train=_is_training()) if train_aware else compute(p, *tensors)
+                res = compute(p, *tensors, is_train=_ag_state.training) if train_aware else compute(p, *tensors)
             except MXNetError:
                 raise
             except (RuntimeError, ValueError, IndexError, TypeError) as e:
@@ -288,25 +310,10 @@ def make_function(op, public_name=None):
                         a._ctx = c
                 return a
             return _finish(op, p, res if isinstance(res, (tuple, list)) else (res,), out, args[:n_in])
-        pos, kw_inputs, params = _split_args(op, args, kwargs)
-        if op.variadic and op.variadic not in params:
-            params[op.variadic] = len(pos)
+        # the general path: inputs by keyword or missing, hidden ``__key__`` keywords (ignored here), errors
+        pos, kw_inputs, params, _hidden = bind(args, kwargs)
         p = op.parse(params)
-        names = op.input_names(p, len(pos)) + op.aux_names(p)
-        if len(pos) > len(names):
-            raise MXNetError('Operator %s takes %d inputs (%s) but %d were given'
-                             % (op.name, len(names), ', '.join(names), len(pos)))
-        inputs = list(pos) + [None] * (len(names) - len(pos))
-        for k, v in kw_inputs.items():
-            if k not in names:
-                if k in op.params:
-                    raise TypeError('%s: parameter %s cannot be an NDArray' % (op.name, k))
-                raise MXNetError('Cannot find argument \'%s\' in operator %s. Possible arguments: %s'
-                                 % (k, op.name, ', '.join(names + list(op.params))))
-            idx = names.index(k)
-            if inputs[idx] is not None:
-                raise TypeError('%s() got multiple values for input %s' % (op.name, k))
-            inputs[idx] = v
+        names, inputs = frontend.place_inputs(op, p, pos, kw_inputs)
         tensors = []
         for n, x in zip(names, inputs):
             if x is None:
@@ -314,63 +321,17 @@ def make_function(op, public_name=None):
             if not isinstance(x, NDArray):
                 raise TypeError('Operator %s: input %s must be an NDArray, got %s' % (op.name, n, type(x).__name__))
             tensors.append(x._data)
-        return _finish(op, p, run(op, p, tensors, names), out, inputs)
+        return _finish(op, p, run(op, p, tensors, names, _sparse_stypes(op, inputs)), out, inputs)
 
     fn.__name__ = public_name or op.name
     fn.__qualname__ = fn.__name__
-    fn.__signature__ = _signature(op, names_static)
-    fn.__doc__ = _docstring(op)
+    fn.__signature__ = frontend.signature(op, ('out', 'name'))
+    fn.__doc__ = frontend.docstring(op, 'NDArray')
     fn.opdef = op
     return fn
 
 
-def default_input_names(op):
-    """The inputs an op takes with its default parameters (for signatures and docs)."""
-    if not callable(op.inputs):
-        return list(op.inputs) + ([] if callable(op.aux) else list(op.aux))
-    p = registry.Attrs({k: (None if f.default is REQUIRED else f.default) for k, f in op.params.items()})
-    try:
-        return op.input_names(p) + op.aux_names(p)
-    except Exception:  # a rule that needs a required parameter
-        return ['data']
-
-
-def _signature(op, names_static):
-    P = inspect.Parameter
-    if names_static is None and not op.variadic:
-        names_static = default_input_names(op)
-    params = []
-    if op.variadic:
-        params.append(P('data', P.VAR_POSITIONAL))
-    else:
-        for n in (names_static if names_static is not None else ['data']):
-            params.append(P(n, P.POSITIONAL_OR_KEYWORD, default=None))
-    kind = P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD
-    for k, f in op.params.items():
-        params.append(P(k, kind, default=P.empty if f.default is REQUIRED and kind is P.KEYWORD_ONLY
-                        else (None if f.default is REQUIRED else f.default)))
-    params.append(P('out', P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD, default=None))
-    params.append(P('name', P.KEYWORD_ONLY if op.variadic else P.POSITIONAL_OR_KEYWORD, default=None))
-    params.append(P('kwargs', P.VAR_KEYWORD))
-    return inspect.Signature(params)
-
-
-def _docstring(op):
-    lines = [(op.doc or op.name).strip(), '', 'Parameters', '----------']
-    if op.variadic:
-        lines += ['data : NDArray[]', '    Input arrays.']
-    elif not callable(op.inputs):
-        for n in list(op.inputs) + ([] if callable(op.aux) else list(op.aux)):
-            lines += ['%s : NDArray' % n, '    Input %s.' % n]
-    for k, f in op.params.items():
-        lines += ['%s : %s' % (k, f.describe())]
-        if f.doc:
-            lines += ['    ' + f.doc]
-    lines += ['out : NDArray, optional', '    The output array.', '', 'Returns', '-------',
-              'out : NDArray or list of NDArrays']
-    if op.aliases:
-        lines += ['', 'Also registered as: ' + ', '.join(op.aliases)]
-    return '\n'.join(lines)
+default_input_names = frontend.default_input_names
 
 
 def generate(namespace):

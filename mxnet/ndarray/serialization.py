@@ -287,8 +287,23 @@ def _read_record(src, index):
     return t
 
 
+def _physical_memory():
+    try:
+        return os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
+    except (ValueError, OSError, AttributeError):
+        return 1 << 40
+
+
 def _densify(src, field, stype, shape, values, aux):
-    dense = np.zeros(shape, values.dtype)
+    # A sparse record's dense shape is not backed by bytes in the file: bound it before allocating.
+    nbytes = _count(src, shape, field + ' shape') * values.dtype.itemsize
+    if nbytes > _physical_memory():
+        src.fail('%s declares a %s array of shape %s (%d bytes dense), more than this machine\'s memory'
+                 % (field, 'row_sparse' if stype == _STYPE_ROW_SPARSE else 'csr', tuple(shape), nbytes))
+    try:
+        dense = np.zeros(shape, values.dtype)
+    except MemoryError:
+        src.fail('%s: cannot allocate the dense array of shape %s (%d bytes)' % (field, tuple(shape), nbytes))
     if stype == _STYPE_ROW_SPARSE:
         (idx,) = aux
         if idx.size and (idx.min() < 0 or idx.max() >= shape[0]):

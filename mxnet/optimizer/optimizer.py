@@ -14,6 +14,7 @@ import torch
 
 from ..ndarray.ndarray import NDArray
 from ..ndarray.utils import zeros
+from .._op.defs import optimizer_update as _kernels
 
 __all__ = ['Optimizer', 'register', 'create', 'SGD', 'NAG', 'Adam', 'AdaGrad', 'RMSProp', 'AdaDelta', 'Adamax',
            'Nadam', 'Ftrl', 'FTML', 'Signum', 'LAMB', 'SGLD', 'DCASGD', 'ccSGD', 'Test']
@@ -227,13 +228,30 @@ class Optimizer:
         """Update the tensors ``weights`` in place (lists of torch tensors; ``states`` as created)."""
         raise NotImplementedError()
 
+    def _lazy(self, weight, grad, state):
+        """Whether this update touches only the rows a row_sparse ``grad`` stores (MXNet's lazy update)."""
+        return False
+
     def update(self, index, weight, grad, state):
         """Update one weight (or lists of indices/weights/grads/states) in place with its gradient."""
         indices, weights, grads = _as_list(index), _as_list(weight), _as_list(grad)
         states = list(state) if isinstance(index, (list, tuple)) else [state]
         self._update_count(indices)
-        self._step(indices, [w._data for w in weights], [g._data for g in grads], states,
-                   self._get_lrs(indices), self._get_wds(indices))
+        self._run(indices, [w._data for w in weights], [g._data for g in grads], states,
+                  [self._lazy(w, g, s) for w, g, s in zip(weights, grads, states)])
+
+    def _run(self, indices, weights, grads, states, lazy):
+        """``_step`` on tensors, the entries flagged in ``lazy`` on their gradient's stored rows only."""
+        lrs, wds = self._get_lrs(indices), self._get_wds(indices)
+        if any(lazy):
+            for k in [k for k, z in enumerate(lazy) if z]:
+                _lazy_step(self, indices[k], weights[k], grads[k], states[k], lrs[k], wds[k])
+            keep = [k for k, z in enumerate(lazy) if not z]
+            indices, weights, grads, states, lrs, wds = ([seq[k] for k in keep] for seq in
+                                                         (indices, weights, grads, states, lrs, wds))
+            if not indices:
+                return
+        self._step(indices, weights, grads, states, lrs, wds)
 
     def update_multi_precision(self, index, weight, grad, state):
         """``update``; float16 weights with a master copy are updated in float32, then cast back."""
@@ -256,8 +274,8 @@ class Optimizer:
             return
         masters = [st[m]._data for st in states]
         self._update_count(indices)
-        self._step(indices, masters, [g._data.float() for g in grads], [st[s] for st in states],
-                   self._get_lrs(indices), self._get_wds(indices))
+        self._run(indices, masters, [g._data.float() for g in grads], [st[s] for st in states],
+                  [self._lazy(st[m], g, st[s]) for g, st in zip(grads, states)])
         torch._foreach_copy_([w._data for w in weights], masters)
 
     def __getstate__(self):
@@ -274,8 +292,38 @@ register = Optimizer.register
 create = Optimizer.create_optimizer
 
 
-def _zeros_like(weight, dtype=None):
-    return zeros(weight.shape, weight.context, dtype=weight.dtype if dtype is None else dtype)
+def _lazy_step(opt, index, weight, grad, state, lr, wd):
+    """``opt._step`` on the stored rows of a row_sparse gradient only (tensors ``weight``, ``grad``): weight and
+    state rows elsewhere stay."""
+    rows = torch.nonzero(grad.reshape(grad.shape[0], -1).ne(0).any(dim=1)).reshape(-1)
+    views = []
+
+    def sub(x):
+        if isinstance(x, NDArray):
+            part = NDArray(x._data.index_select(0, rows))
+            views.append((x, part))
+            return part
+        if isinstance(x, (tuple, list)):
+            return type(x)(sub(y) for y in x)
+        return x
+    w = weight.index_select(0, rows)
+    opt._step([index], [w], [grad.index_select(0, rows)], [sub(state)], [lr], [wd])
+    weight.index_copy_(0, rows, w)
+    for full, part in views:
+        full._data.index_copy_(0, rows, part._data)
+
+
+def _stype_of(weight, lazy_update=True):
+    return weight.stype if lazy_update else 'default'
+
+
+def _zeros_like(weight, dtype=None, stype=None):
+    return zeros(weight.shape, weight.context, dtype=weight.dtype if dtype is None else dtype, stype=stype)
+
+
+def _same_stype(weight, state):
+    states = state if isinstance(state, (tuple, list)) else [state]
+    return all(s is None or s.stype == weight.stype for s in states)
 
 
 def _clip_value(c):
@@ -300,7 +348,10 @@ class SGD(Optimizer):
         self.aggregate_num = int(os.getenv('MXNET_OPTIMIZER_AGGREGATION_SIZE', '4'))
 
     def create_state(self, index, weight):
-        return _zeros_like(weight) if self.momentum != 0.0 else None
+        return _zeros_like(weight, stype=_stype_of(weight, self.lazy_update)) if self.momentum != 0.0 else None
+
+    def _lazy(self, weight, grad, state):
+        return self.lazy_update and grad.stype == 'row_sparse' and _same_stype(weight, state)
 
     def _step(self, indices, weights, grads, states, lrs, wds):
         neg_lrs = [-lr for lr in lrs]
@@ -384,7 +435,11 @@ class Adam(Optimizer):
         self.lazy_update = lazy_update
 
     def create_state(self, index, weight):
-        return (_zeros_like(weight), _zeros_like(weight))
+        stype = _stype_of(weight, self.lazy_update)
+        return (_zeros_like(weight, stype=stype), _zeros_like(weight, stype=stype))
+
+    def _lazy(self, weight, grad, state):
+        return self.lazy_update and grad.stype == 'row_sparse' and _same_stype(weight, state)
 
     def _step(self, indices, weights, grads, states, lrs, wds):
         counts = self._index_update_count
@@ -584,7 +639,12 @@ class Ftrl(_Elementwise):
         self.lr = learning_rate
 
     def create_state(self, index, weight):
-        return (zeros(weight.shape, weight.context), zeros(weight.shape, weight.context))
+        return (zeros(weight.shape, weight.context, stype=weight.stype),
+                zeros(weight.shape, weight.context, stype=weight.stype))
+
+    def _lazy(self, weight, grad, state):
+        # MXNet's sparse FTRL kernel runs only when weight, grad and both states are row_sparse
+        return weight.stype == grad.stype == 'row_sparse' and all(s.stype == 'row_sparse' for s in state)
 
     def _rule(self, index, w, g, state, lr, wd):
         g = self._clipped(g * self.rescale_grad, _clip_value(self.clip_gradient))
@@ -652,7 +712,7 @@ class Signum(_Elementwise):
 
 
 @register
-class LAMB(_Elementwise):
+class LAMB(Optimizer):
     """LAMB: Adam-style direction ``r = m_hat / (sqrt(v_hat) + epsilon) + wd * weight`` (bias-corrected when
     ``bias_correction``), scaled by the trust ratio ||weight|| / ||r|| (||weight|| bounded by
     ``lower_bound``/``upper_bound``; ratio 1 when either norm is 0): ``weight -= lr * ratio * r``."""
@@ -671,25 +731,13 @@ class LAMB(_Elementwise):
     def create_state(self, index, weight):
         return (_zeros_like(weight), _zeros_like(weight))
 
-    def _rule(self, index, w, g, state, lr, wd):
-        t = self._index_update_count[index]
-        g = self._clipped(g * self.rescale_grad, _clip_value(self.clip_gradient))
-        m, v = state[0]._data, state[1]._data
-        m.copy_(self.beta1 * m + (1. - self.beta1) * g)
-        v.copy_(self.beta2 * v + (1. - self.beta2) * g * g)
-        if self.bias_correction:
-            r = (m / (1. - self.beta1 ** t)) / (torch.sqrt(v / (1. - self.beta2 ** t)) + self.epsilon)
-        else:
-            r = m / (torch.sqrt(v) + self.epsilon)
-        r = r + wd * w
-        r1 = torch.linalg.vector_norm(w.float())
-        if self.lower_bound:
-            r1 = torch.clamp(r1, min=self.lower_bound)
-        if self.upper_bound:
-            r1 = torch.clamp(r1, max=self.upper_bound)
-        r2 = torch.linalg.vector_norm(r.float())
-        ratio = torch.where((r1 == 0) | (r2 == 0), torch.ones_like(r1), r1 / r2)
-        w -= (lr * ratio).to(w.dtype) * r
+    def _step(self, indices, weights, grads, states, lrs, wds):
+        clip = _clip_value(self.clip_gradient)
+        dirs = _kernels.lamb_directions(
+            weights, grads, [st[0]._data for st in states], [st[1]._data for st in states],
+            [self._index_update_count[i] for i in indices], wds, self.beta1, self.beta2, self.epsilon,
+            self.rescale_grad, -1. if clip is None else clip, self.bias_correction)
+        _kernels.lamb_apply(weights, dirs, lrs, self.lower_bound or -1., self.upper_bound or -1.)
 
 
 @register

@@ -144,6 +144,8 @@ def _infer_node(n, kind, values, checked):
     ins = [values.get((id(src), i)) for src, i in entries]
     if kind == 'shape' and n.op.reverse_shape is not None and _reverse(n, p, ins, values):
         return True
+    if kind == 'shape' and _waits(n, ins):
+        return False
     if kind == 'shape' and None in ins and getattr(n.op._infer_shape, 'elementwise', False):
         out = values.get((id(n), 0))  # an elementwise op's inputs have its output's shape
         if out is not None:
@@ -182,6 +184,16 @@ def _infer_node(n, kind, values, checked):
             'Error in operator %s: output %d %s inconsistent: %s vs %s'
             % (n.name, j, kind, _fmt(kind, old), _fmt(kind, v))))
     return changed
+
+
+def _waits(n, ins):
+    """True while an input that the op's shape rule needs fully known (its ``known_inputs`` indices, where's
+    condition) is unknown or partly known: MXNet's rule then decides nothing, not even the other inputs."""
+    for k in getattr(n.op._infer_shape, 'known_inputs', ()):
+        v = ins[k] if k < len(ins) else None
+        if v is None or (_found() is not None and any(d >= _SYM for d in v)):
+            return True
+    return False
 
 
 def _reverse(n, p, ins, values):

@@ -141,27 +141,94 @@ def _fix_parsing(nodes):
                     break
 
 
-def load_json(json_str):
-    """The Symbol stored in a JSON string written by any MXNet version 1.9.1 can read."""
-    try:
-        g = json.loads(json_str)
-    except ValueError as e:
-        raise MXNetError('Symbol JSON is not valid JSON: %s' % e) from None
+def _bad(msg, *args):
+    raise MXNetError('Symbol JSON: ' + (msg % args if args else msg))
+
+
+def _is_index(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_entry(e, what, limit):
+    """``e`` is ``[node, output(, version)]`` with an integer node index in ``[0, limit)``."""
+    if not isinstance(e, list) or len(e) not in (2, 3) or not all(_is_index(x) for x in e):
+        _bad('%s must be a list [node_id, output_index, version] of integers, got %.80r', what, e)
+    if not 0 <= e[0] < limit:
+        _bad('%s refers to node %d, but only nodes 0..%d can be referred to there', what, e[0], limit - 1)
+    if e[1] < 0:
+        _bad('%s has a negative output index %d', what, e[1])
+
+
+def _check_structure(g):
+    """Types and index ranges of the whole document, before anything is built from it."""
     if not isinstance(g, dict) or 'nodes' not in g or 'heads' not in g:
-        raise MXNetError('Symbol JSON must be an object with "nodes" and "heads"')
+        _bad('must be an object with "nodes" and "heads"')
     for key in g:
         if key not in ('nodes', 'arg_nodes', 'node_row_ptr', 'heads', 'attrs'):
             raise MXNetError('JSONReader: Unknown field %s' % key)
-    version = 800
-    gattrs = g.get('attrs') or {}
-    if 'mxnet_version' in gattrs:
-        version = int(gattrs['mxnet_version'][1])
-    nodes = []
-    for nid, jn in enumerate(g['nodes']):
+    nodes, heads = g['nodes'], g['heads']
+    if not isinstance(nodes, list) or not nodes:
+        _bad('"nodes" must be a non-empty list')
+    if not isinstance(heads, list) or not heads:
+        _bad('"heads" must be a non-empty list')
+    if not isinstance(g.get('attrs') or {}, dict):
+        _bad('"attrs" must be an object')
+    for key in ('arg_nodes', 'node_row_ptr'):
+        v = g.get(key, [])
+        if not isinstance(v, list) or not all(_is_index(x) for x in v):
+            _bad('"%s" must be a list of integers', key)
+    for nid, jn in enumerate(nodes):
+        if not isinstance(jn, dict):
+            _bad('node %d must be an object, got %.80r', nid, jn)
         for key in jn:
             if key not in ('op', 'name', 'attrs', 'attr', 'param', 'inputs', 'control_deps', 'subgraphs',
                            'backward_source_id'):
                 raise MXNetError('JSONReader: Unknown field %s in node %d' % (key, nid))
+        for key in ('op', 'name'):
+            if not isinstance(jn.get(key), str):
+                _bad('node %d has no string "%s" field (got %.80r)', nid, key, jn.get(key))
+        for key in ('attrs', 'attr', 'param'):
+            v = jn.get(key)
+            if v is not None and not isinstance(v, dict):
+                _bad('node %d (%s): "%s" must be an object of strings, got %.80r', nid, jn['name'], key, v)
+            for k, x in (v or {}).items():
+                if not isinstance(x, str):
+                    _bad('node %s: attribute %s must be a string', jn['name'], k)
+        inputs = jn.get('inputs', [])
+        if not isinstance(inputs, list):
+            _bad('node %d (%s): "inputs" must be a list', nid, jn['name'])
+        for e in inputs:
+            _check_entry(e, 'node %d (%s) input' % (nid, jn['name']), nid)
+        if not isinstance(jn.get('control_deps', []), list):
+            _bad('node %d (%s): "control_deps" must be a list', nid, jn['name'])
+    for e in heads:
+        _check_entry(e, 'head', len(nodes))
+
+
+def _num_outputs(node):
+    return 1 if node.op is None else len(node.op.output_names(node.params))
+
+
+def load_json(json_str):
+    """The Symbol stored in a JSON string written by any MXNet version 1.9.1 can read."""
+    try:
+        g = json.loads(json_str)
+    except RecursionError:
+        raise MXNetError('Symbol JSON is nested too deeply') from None
+    except ValueError as e:  # UnicodeDecodeError included
+        raise MXNetError('Symbol JSON is not valid JSON: %s' % e) from None
+    except TypeError:
+        raise TypeError('load_json expects a str, bytes or bytearray, got %s' % type(json_str).__name__) from None
+    _check_structure(g)
+    version = 800
+    gattrs = g.get('attrs') or {}
+    if 'mxnet_version' in gattrs:
+        v = gattrs['mxnet_version']
+        if not (isinstance(v, list) and len(v) == 2 and _is_index(v[1])):
+            _bad('attrs.mxnet_version must be ["int", VERSION], got %.80r', v)
+        version = v[1]
+    nodes = []
+    for nid, jn in enumerate(g['nodes']):
         if jn.get('subgraphs'):
             raise MXNetError('Symbol JSON node %s uses subgraphs (control-flow operators), which are not '
                              'supported' % jn.get('name'))
@@ -170,16 +237,9 @@ def load_json(json_str):
             attrs.update(jn.get(key) or {})
         for k, v in (jn.get('param') or {}).items():
             attrs.setdefault(k, v)
-        for k, v in attrs.items():
-            if not isinstance(v, str):
-                raise MXNetError('Symbol JSON node %s: attribute %s must be a string' % (jn.get('name'), k))
         op = None if jn['op'] == 'null' else registry.get(jn['op'])
-        inputs, versions = [], []
-        for e in jn.get('inputs', []):
-            if e[0] >= nid:
-                raise MXNetError('Symbol JSON node %s: input %d is not an earlier node' % (jn.get('name'), e[0]))
-            inputs.append((nodes[e[0]], int(e[1])))
-            versions.append(int(e[2]) if len(e) > 2 else 0)
+        inputs = [(nodes[e[0]], e[1]) for e in jn.get('inputs', [])]
+        versions = [e[2] if len(e) > 2 else 0 for e in jn.get('inputs', [])]
         nodes.append(Node(op, jn['name'], attrs, inputs, versions))
     if version < MXNET_VERSION:
         _fix_parsing(nodes)
@@ -189,23 +249,38 @@ def load_json(json_str):
                 del n.attrs['axis']
     for n in nodes:
         if n.op is None:
+            if n.inputs:
+                _bad('variable %s has inputs', n.name)
             continue
         try:
             p = n.params
         except MXNetError as e:
             raise MXNetError('Cannot load symbol node %s (%s): %s' % (n.name, n.op.name, e)) from None
+        if n.op.variadic and getattr(p, n.op.variadic, None) not in (None, len(n.inputs)):
+            _bad('node %s (%s): %s=%s but the node has %d inputs', n.name, n.op.name, n.op.variadic,
+                 getattr(p, n.op.variadic), len(n.inputs))
+        for src, k in n.inputs:
+            if k >= _num_outputs(src):
+                _bad('node %s (%s) takes output %d of node %s, which has %d output(s)', n.name, n.op.name, k,
+                     src.name, _num_outputs(src))
         names = n.op.input_names(p, len(n.inputs)) + n.op.aux_names(p)
         if version < 900 and len(n.inputs) < len(names):
             for argname in names[len(n.inputs):]:
                 n.inputs.append((Node(None, '%s_%s' % (n.name, argname), dict(n.attrs)), 0))
                 n.versions.append(0)
+        if not n.op.variadic and len(n.inputs) != len(names):
+            _bad('node %s (%s) has %d inputs, but the operator takes %d (%s)', n.name, n.op.name, len(n.inputs),
+                 len(names), ', '.join(names))
         if version < 904:
             for argname, (src, _) in zip(names, n.inputs):
                 if src.op is None:
                     for k, v in n.op.var_attrs.get(argname, {}).items():
                         src.attrs.setdefault(k, v)
     _numpy_shapes(nodes, gattrs)
-    heads = [(nodes[h[0]], int(h[1])) for h in g['heads']]
+    heads = [(nodes[h[0]], h[1]) for h in g['heads']]
+    for node, k in heads:
+        if k >= _num_outputs(node):
+            _bad('head refers to output %d of node %s, which has %d output(s)', k, node.name, _num_outputs(node))
     return Symbol(heads)
 
 
@@ -240,6 +315,8 @@ def load(fname):
             text = f.read()
     except OSError as e:
         raise MXNetError('Cannot open symbol file %s: %s' % (fname, e)) from None
+    except UnicodeDecodeError as e:
+        raise MXNetError('%s: a symbol file is UTF-8 JSON, but byte %d is not UTF-8' % (fname, e.start)) from None
     try:
         return load_json(text)
     except MXNetError as e:

@@ -1,13 +1,11 @@
 """Generates the ``mx.sym.<op>`` functions from the operator registry."""
-import inspect
-
 from ..base import MXNetError
 from .._op import registry
-from .._op.params import DType, REQUIRED
+from .._op import frontend
+from .._op.params import DType
 from .. import _dtype
 from .. import name as _name
 from .. import attribute as _attribute
-from ..ndarray.register import _docstring, default_input_names
 from .symbol import Symbol, Node, Variable, HIDDEN_KEYS
 
 __all__ = ['create', 'make_function', 'generate']
@@ -41,16 +39,7 @@ def create(op, hint, inputs, kw_inputs, params, name=None, attr=None):
     node_attrs = dict(strs)
     for k, v in scope.items():
         node_attrs['__%s__' % k if k in HIDDEN_KEYS else k] = v
-    names = op.input_names(p, len(inputs)) + op.aux_names(p)
-    if len(inputs) > len(names):
-        raise MXNetError('Operator %s takes %d inputs (%s) but %d were given'
-                         % (op.name, len(names), ', '.join(names), len(inputs)))
-    slots = list(inputs) + [None] * (len(names) - len(inputs))
-    for k, v in kw_inputs.items():
-        if k not in names:
-            raise MXNetError('Cannot find argument \'%s\' in operator %s. Possible arguments: %s'
-                             % (k, op.name, ', '.join(names + list(op.params))))
-        slots[names.index(k)] = v
+    names, slots = frontend.place_inputs(op, p, inputs, kw_inputs)
     entries = []
     for argname, s in zip(names, slots):
         if s is None:
@@ -73,48 +62,21 @@ def create(op, hint, inputs, kw_inputs, params, name=None, attr=None):
 
 
 def make_function(op, public_name):
+    """The ``mx.sym`` function of ``op``: a new node over its inputs (Symbols), named by ``name=`` or the name
+    manager, with node attributes ``attr=`` (and ``__key__=`` keywords)."""
     hint = public_name.lower()
+    bind = frontend.Binder(op, Symbol, HIDDEN_KEYS).bind
 
     def fn(*args, name=None, attr=None, **kwargs):
-        hidden = [k for k in kwargs if (k.startswith('__') and k.endswith('__')) or k in HIDDEN_KEYS]
+        pos, kw_inputs, params, hidden = bind(args, kwargs)
         if hidden:  # MXNet keeps ``__layout__=...``, ``lr_mult=...`` and the like as node attributes
-            attr = dict(attr or {}, **{k: str(kwargs.pop(k)) for k in hidden})
-        kw_inputs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
-        # an explicit None is kept for a parameter that accepts it (sort's axis=None flattens); elsewhere
-        # None means "not given" (a missing input, or the parameter's default)
-        params = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)
-                  and (v is not None or (k in op.params and op.params[k].optional))}
-        pos = []
-        i = 0
-        if op.variadic:
-            pos, i = list(args), len(args)
-            if pos and isinstance(pos[0], (list, tuple)) and len(pos) == 1:
-                pos = list(pos[0])
-        else:
-            while i < len(args) and (args[i] is None or isinstance(args[i], Symbol)):
-                pos.append(args[i])
-                i += 1
-        free = [k for k in op.params if k not in params]
-        for k, v in zip(free, args[i:]):
-            params[k] = v
-        if len(args) - i > len(free):
-            raise TypeError('%s() got too many positional arguments' % public_name)
-        while pos and pos[-1] is None:
-            pos.pop()
+            attr = dict(attr or {}, **hidden)
         return create(op, hint, pos, kw_inputs, params, name=name, attr=attr)
 
     fn.__name__ = public_name
     fn.__qualname__ = public_name
-    P = inspect.Parameter
-    sig = [P('data', P.VAR_POSITIONAL)] if op.variadic else [
-        P(n, P.POSITIONAL_OR_KEYWORD, default=None)
-        for n in default_input_names(op)]
-    sig += [P(k, P.KEYWORD_ONLY, default=(None if f.default is REQUIRED else f.default))
-            for k, f in op.params.items()]
-    sig += [P('name', P.KEYWORD_ONLY, default=None), P('attr', P.KEYWORD_ONLY, default=None),
-            P('kwargs', P.VAR_KEYWORD)]
-    fn.__signature__ = inspect.Signature(sig)
-    fn.__doc__ = _docstring(op).replace('NDArray', 'Symbol')
+    fn.__signature__ = frontend.signature(op, ('name', 'attr'))
+    fn.__doc__ = frontend.docstring(op, 'Symbol')
     fn.opdef = op
     return fn
 

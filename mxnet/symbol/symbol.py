@@ -1,7 +1,7 @@
 """Symbol: a graph of operators over named variables (``mx.sym``).
 
-A Symbol is a list of output entries ``(node, index)``; nodes are variables (``op is None``) or applications
-of a registered operator with string attributes, exactly what MXNet's JSON stores.
+A Symbol is a list of output entries ``(node, index)`` of a graph (nodes, topological order and the flattened
+plan live in graph.py); this module is the user-facing API over it.
 """
 import copy as _copy
 
@@ -11,85 +11,11 @@ from ..base import MXNetError, NotImplementedForSymbol, numeric_types
 from .. import _dtype
 from .. import name as _name
 from .. import attribute as _attribute
+from .graph import Node, topo_order, aux_var_ids, copy_graph as _copy_graph  # noqa: F401 -- re-exported
 
 __all__ = ['Symbol', 'Variable', 'var', 'Group', 'Node']
 
 HIDDEN_KEYS = ('ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage')
-
-
-class Node:
-    """One graph node. ``attrs`` holds strings: the op's parameters as given, plus ``__hidden__`` keys."""
-    __slots__ = ('op', 'name', 'attrs', 'inputs', 'versions', '_p')
-
-    def __init__(self, op, name, attrs=None, inputs=(), versions=None):
-        self.op = op
-        self.name = name
-        self.attrs = dict(attrs or {})
-        self.inputs = list(inputs)
-        self.versions = versions  # JSON entry versions as read from a file; None: derive (aux inputs are 1)
-        self._p = None
-
-    @property
-    def is_var(self):
-        return self.op is None
-
-    @property
-    def params(self):
-        """The op's parsed parameters (attributes of the form ``__x__`` are not parameters)."""
-        if self._p is None:
-            self._p = self.op.parse({k: v for k, v in self.attrs.items()
-                                     if not (k.startswith('__') and k.endswith('__'))})
-        return self._p
-
-    def num_args(self):
-        return len(self.op.input_names(self.params, len(self.inputs)))
-
-    def num_outputs(self):
-        return 1 if self.op is None else len(self.op.output_names(self.params))
-
-    def num_visible(self):
-        return 1 if self.op is None else self.op.visible_outputs(self.params)
-
-    def output_name(self, i):
-        if self.op is None:
-            return self.name
-        return '%s_%s' % (self.name, self.op.output_names(self.params)[i])
-
-    def __repr__(self):
-        return '<Node %s %s>' % (self.op.name if self.op else 'null', self.name)
-
-
-def topo_order(entries):
-    """Nodes reachable from ``entries`` in DFS post-order (inputs first, in input order), as nnvm orders them."""
-    order, seen = [], set()
-    for node, _ in entries:
-        if id(node) in seen:
-            continue
-        stack = [(node, 0)]
-        seen.add(id(node))
-        while stack:
-            n, i = stack.pop()
-            if i < len(n.inputs):
-                stack.append((n, i + 1))
-                child = n.inputs[i][0]
-                if id(child) not in seen:
-                    seen.add(id(child))
-                    stack.append((child, 0))
-            else:
-                order.append(n)
-    return order
-
-
-def aux_var_ids(nodes):
-    """ids of the variables that feed an auxiliary-state slot of some operator."""
-    aux = set()
-    for n in nodes:
-        if n.op is not None and n.op.aux:
-            k = n.num_args()
-            for (src, _) in n.inputs[k:]:
-                if src.op is None:
-                    aux.add(id(src))
-    return aux
 
 
 def _fmt_shape(s):
@@ -301,6 +227,12 @@ class Symbol:
             for n, v in zip(arg_names, args):
                 if v is not None:
                     known[n] = v
+        if kwargs:
+            inputs = set(arg_names).union(self.list_auxiliary_states())
+            for k in kwargs:
+                if k not in inputs:
+                    raise MXNetError('infer_%s error: %r is not an input of the symbol (arguments: %s)'
+                                     % (kind, k, ', '.join(arg_names)))
         for k, v in kwargs.items():
             if v is not None:
                 known[k] = v
@@ -349,7 +281,8 @@ class Symbol:
                     shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
         """An Executor with arrays allocated from the given input shapes (``data=(32, 100)``)."""
         from ..executor import Executor
-        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, kwargs, group2ctx)
+        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, kwargs, group2ctx, stype_dict,
+                                    shared_arg_names, shared_buffer)
 
     def bind(self, ctx, args, args_grad=None, grad_req='write', aux_states=None, group2ctx=None,
              shared_exec=None):
@@ -402,14 +335,6 @@ def _visible_attrs(attrs):
     return out
 
 
-def _copy_graph(entries):
-    mapping = {}
-    for n in topo_order(entries):
-        c = Node(n.op, n.name, n.attrs, [(mapping[id(s)], i) for s, i in n.inputs], n.versions)
-        mapping[id(n)] = c
-    return [(mapping[id(n)], i) for n, i in entries]
-
-
 def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None, stype=None,
              profiler_scope=None, **kwargs):
     """A named input of the graph, with optional shape, dtype, learning-rate/weight-decay multipliers and
@@ -418,8 +343,8 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
         raise TypeError('Expect a string for variable `name`')
     attrs = _attribute.current().get(attr)
     attrs = {('__%s__' % k if k in HIDDEN_KEYS else k): v for k, v in attrs.items()}
-    if shape is not None:
-        attrs['__shape__'] = str(tuple(shape))
+    if shape is not None:  # an int is a 1-d shape, as in MXNet
+        attrs['__shape__'] = str(tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),))
     if lr_mult is not None:
         attrs['__lr_mult__'] = str(lr_mult)
     if wd_mult is not None:

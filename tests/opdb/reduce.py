@@ -95,6 +95,8 @@ for _op in ('nansum', 'nanprod'):
         CASES.append(Case(_op, with_nans((2, 3, 4)), REF[_op], params=_params, dtypes=ALL,
                           name='%s_%s' % (_op, _label)))
 CASES += [
+    Case('_square_sum', rand((3, 4)), _reducer(lambda x, a, k: np.sum(x * x, axis=a, keepdims=k)),
+         params={'axis': 1, 'keepdims': True}, dtypes=FLOATS),
     Case('sum_axis', rand((3, 4)), REF['sum'], params={'axis': 0}, dtypes=ALL),
     Case('max_axis', rand((3, 4)), REF['max'], params={'axis': 1}, dtypes=ALL),
     Case('min_axis', rand((3, 4)), REF['min'], params={'axis': (0, 1), 'keepdims': True}, dtypes=ALL),

@@ -48,7 +48,7 @@ def _geometry(p):
 
 def _conv_params(workspace, no_bias, deconv=False):
     """MXNet's parameters, in its order (Deconvolution adds adj and target_shape after pad)."""
-    params = {'kernel': Shape(), 'stride': Shape(()), 'dilate': Shape(()), 'pad': Shape(())}
+    params = {'kernel': Shape(low=1), 'stride': Shape((), low=1), 'dilate': Shape((), low=1), 'pad': Shape((), low=0)}
     if deconv:
         params.update({'adj': Shape(()), 'target_shape': Shape(())})
     params.update({'num_filter': Int(low=0), 'num_group': Int(1, low=1), 'workspace': Int(workspace, low=0),
@@ -234,11 +234,28 @@ def _pool(p, data):
     return _from_cf(p, s / _sum_pool(ones, kernel, stride)[crop])
 
 
-register(OpDef('Pooling', _pooling, num_visible=one_visible,
+def _pooling_shapes(p, shapes):
+    """Pooling's shape rule (no compute on shape-only tensors): the output size per axis of ``_pool_plan``."""
+    d = shapes[0]
+    n_out = 2 if _has_workspace(p) else 1
+    if d is None:
+        return list(shapes), [None] * n_out, []
+    d = tuple(d)
+    if len(d) not in (3, 4, 5):
+        raise MXNetError('Pooling: data must be 3-D, 4-D or 5-D, got shape %s' % fmt(d))
+    last = _channels_last(p)
+    cf = (d[0], d[-1]) + d[1:-1] if last else d
+    o = cf[:2] + _pool_plan(p, cf[2:])[4]
+    if last:
+        o = (o[0],) + o[2:] + (o[1],)
+    return [d], [o] * n_out, []
+
+
+register(OpDef('Pooling', _pooling, num_visible=one_visible, infer_shape=_pooling_shapes,
                outputs=lambda p: ('output', 'workspace') if _has_workspace(p) else ('output',), params={
     'kernel': Shape(()), 'pool_type': Enum(('avg', 'lp', 'max', 'sum'), 'max'), 'global_pool': Bool(False),
     'cudnn_off': Bool(False), 'pooling_convention': Enum(('full', 'same', 'valid'), 'valid'),
-    'stride': Shape(()), 'pad': Shape(()), 'p_value': Int(None), 'count_include_pad': Bool(None),
+    'stride': Shape((), low=1), 'pad': Shape((), low=0), 'p_value': Int(None, low=1), 'count_include_pad': Bool(None),
     'layout': Enum(_LAYOUTS + ('NWC',), None)},
     doc='Max, average, sum or Lp pooling over the spatial axes; ``global_pool`` pools each whole map. The '
         'output size is floor (valid) or ceil (full) of (x + 2*pad - kernel)/stride, plus one.'))

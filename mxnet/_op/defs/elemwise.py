@@ -13,7 +13,9 @@ import torch
 
 from ...base import MXNetError
 from ... import _dtype
+from ... import _intgrad
 from ..registry import OpDef, register, same_shape
+from .. import gradients as _grad
 from ..params import Float, DType
 from .binary import scalar_as, float_to
 
@@ -164,30 +166,30 @@ _unary('smooth_l1', _smooth_l1, method=False, params={'scalar': Float(1.0, 'scal
 # ---- copies, gradient stops and casts --------------------------------------------------------------
 register(OpDef('_copy', lambda p, data: data.clone(), aliases=('identity',), infer_shape=same_shape(),
                doc='A copy of the input.'))
-register(OpDef('BlockGrad', lambda p, data: data.detach().clone(), aliases=('stop_gradient',), infer_shape=same_shape(),
-               doc='A copy of the input through which no gradient flows (the input\'s gradient is 0).'))
+register(OpDef('BlockGrad', lambda p, data: _grad.stop_gradient(data), aliases=('stop_gradient',), infer_shape=same_shape(),
+               gradient='zero', doc='A copy of the input through which no gradient flows (the input\'s gradient is 0).'))
 
 
-class _OnesGrad(torch.autograd.Function):
-    """Identity whose gradient is 1 whatever the output gradient: MXNet's loss head."""
-
-    @staticmethod
-    def forward(ctx, x):
-        return x.clone()
-
-    @staticmethod
-    def backward(ctx, g):
-        return torch.ones_like(g)
+def _identity_like_rhs(p, lhs, rhs):
+    if lhs.shape != rhs.shape:
+        raise MXNetError('_identity_with_attr_like_rhs: lhs has shape %s but rhs has shape %s'
+                         % (tuple(lhs.shape), tuple(rhs.shape)))
+    return lhs.clone()
 
 
-register(OpDef('make_loss', lambda p, data: _OnesGrad.apply(data), infer_shape=same_shape(),
+register(OpDef('_identity_with_attr_like_rhs', _identity_like_rhs, inputs=('lhs', 'rhs'), infer_shape=same_shape(),
+               doc='A copy of lhs that takes the shape and dtype of rhs (lhs and rhs must agree); rhs takes no '
+                   'gradient. Used to pass shape constraints backwards through a graph.'))
+
+
+register(OpDef('make_loss', lambda p, data: _grad.ones_gradient(data), infer_shape=same_shape(),
                doc='Marks the input as a loss: the forward output is the input, and the gradient passed '
                    'back is all ones regardless of the output gradient.'))
 
 
 def _cast(p, data):
     dt = _dtype.to_torch(p.dtype)
-    return data.clone() if data.dtype is dt else float_to(data, dt)
+    return data.clone() if data.dtype is dt else _intgrad.cast(data, dt, float_to)
 
 
 register(OpDef('Cast', _cast, aliases=('cast',), params={'dtype': DType(doc='Output data type.')},

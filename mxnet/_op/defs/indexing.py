@@ -128,6 +128,7 @@ def _where_shape(p, shapes):
     return [cond, s, s], [None if cond is None else s], []
 
 
+_where_shape.known_inputs = (0,)  # graph inference runs the rule only once the condition is fully known
 register(OpDef('where', _where, inputs=('condition', 'x', 'y'), same_dtype=False, infer_shape=_where_shape,
                infer_type=lambda p, t: (t, [t[1] or t[2]], []),
                doc='Elements of x where condition is non-zero, else of y; a 1-D condition selects rows.'))
@@ -159,6 +160,12 @@ register(OpDef('Embedding', _embedding, inputs=('data', 'weight'), same_dtype=Fa
                infer_shape=_embedding_shape, infer_type=_embedding_type, params={
                    'input_dim': Int(), 'output_dim': Int(), 'dtype': DType('float32'), 'sparse_grad': Bool(False)},
                doc='Rows of ``weight`` (input_dim, output_dim) at the indices in ``data`` (clipped to range).'))
+
+# MXNet's deprecated sparse-gradient Embedding (its weight may be row_sparse; storage is dense here)
+register(OpDef('_contrib_SparseEmbedding', _embedding, inputs=('data', 'weight'), same_dtype=False,
+               infer_shape=_embedding_shape, infer_type=_embedding_type, params={
+                   'input_dim': Int(), 'output_dim': Int(), 'dtype': DType('float32'), 'sparse_grad': Bool(False)},
+               doc='Embedding with a row_sparse weight gradient in MXNet: the same values as ``Embedding``.'))
 
 
 def _gather_index(op, data, indices):
@@ -223,8 +230,8 @@ def _batch_take(p, a, indices):
 
 
 register(OpDef('batch_take', _batch_take, inputs=('a', 'indices'), same_dtype=False,
-               infer_type=lambda p, t: (t, [t[0]], []),
-               doc='out[i] = a[i, indices[i]] for each row i of a.'))
+               infer_type=lambda p, t: (t, [t[0]], []), gradient=None,
+               doc='out[i] = a[i, indices[i]] for each row i of a (no gradient, as in MXNet).'))
 
 
 def _boolean_mask(p, data, index):

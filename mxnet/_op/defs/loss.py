@@ -2,13 +2,14 @@
 
 Their forward is a plain transform (softmax, identity, sigmoid); their backward ignores the head gradient and
 gives MXNet's loss gradient instead (e.g. (softmax - onehot(label)) * grad_scale / norm); labels get a zero
-gradient. This is done with one torch.autograd.Function whose backward calls the op's gradient rule.
+gradient. This is ``gradients.loss_output``, whose backward calls the op's gradient rule.
 """
 import math
 
 import torch
 
 from ...base import MXNetError
+from ..gradients import loss_output  # noqa: F401 -- MXNet's loss gradient convention
 from ..params import Float, Bool, Enum
 from .nn import fmt, register_weighted
 
@@ -16,37 +17,6 @@ from .nn import fmt, register_weighted
 def _as_data(p, shapes):
     """Loss outputs have the data's shape."""
     return [shapes[0]]
-
-
-class _LossOutput(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, data, label, forward, gradient):
-        out = forward(data)
-        ctx.save_for_backward(data, out, label)
-        ctx.gradient = gradient
-        return out
-
-    @staticmethod
-    def backward(ctx, head):
-        data, out, label = ctx.saved_tensors
-        g = ctx.gradient(data, out, label, head)
-        if g.dtype != data.dtype:
-            g = g.to(data.dtype)
-        lg = torch.zeros_like(label) if label is not None and ctx.needs_input_grad[1] else None
-        return g, lg, None, None
-
-
-try:  # torch's C entry point, without Function.apply's Python-side argument handling (runs once a batch)
-    _fast_apply = torch._C._FunctionBase.__dict__['apply'].__get__(None, _LossOutput)
-except (AttributeError, KeyError):  # pragma: no cover -- other torch versions
-    _fast_apply = None
-
-
-def loss_output(data, label, forward, gradient):
-    """``forward(data)``, whose gradient with respect to data is ``gradient(data, out, label, head_grad)``."""
-    if _fast_apply is not None and not torch._C._are_functorch_transforms_active():
-        return _fast_apply(data, label, forward, gradient)
-    return _LossOutput.apply(data, label, forward, gradient)
 
 
 def _norm_div(p, count_valid, total):

@@ -195,7 +195,7 @@ def _dropout(p, data, is_train=False):
 
 register(OpDef('Dropout', _dropout, train_aware=True, outputs=('output', 'mask'), num_visible=one_visible,
                infer_shape=same_shape(2),
-               params={'p': Float(0.5), 'mode': Enum(('always', 'training'), 'training'), 'axes': Shape(()),
+               params={'p': Float(0.5, low=0, high=1), 'mode': Enum(('always', 'training'), 'training'), 'axes': Shape(()),
                        'cudnn_off': Bool(False, optional=True)},
                doc='Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training (always '
                    'with mode="always"); identity otherwise. ``axes`` share one mask along those axes.'))

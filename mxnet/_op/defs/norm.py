@@ -29,6 +29,13 @@ def _bn_shapes(p, d):
     return {'gamma': c, 'beta': c, 'moving_mean': c, 'moving_var': c}
 
 
+def _bn_out(p, shapes):
+    """(output, mean, var): the data's shape, then the channel count twice."""
+    d = tuple(shapes[0])
+    c = (d[_bn_axis(p, len(d))],)
+    return [d, c, c]
+
+
 def _batchnorm(p, data, gamma, beta, moving_mean, moving_var, is_train=False):
     check_inputs('BatchNorm', _bn_shapes(p, tuple(data.shape)), gamma=gamma, beta=beta, moving_mean=moving_mean,
                  moving_var=moving_var)
@@ -77,7 +84,7 @@ def _bn_type(p, in_types):
 register_weighted(
     'BatchNorm', _batchnorm, _bn_shapes, inputs=('data', 'gamma', 'beta'), aux=('moving_mean', 'moving_var'),
     outputs=('output', 'mean', 'var'), num_visible=lambda p: 3 if p.output_mean_var else 1, train_aware=True,
-    same_dtype=False, infer_type=_bn_type,
+    same_dtype=False, infer_type=_bn_type, out_shapes=_bn_out,
     var_attrs={'moving_mean': {'__init__': '["zero", {}]'}, 'moving_var': {'__init__': '["one", {}]'}},
     params={'eps': Float(1e-3), 'momentum': Float(0.9), 'fix_gamma': Bool(True), 'use_global_stats': Bool(False),
             'output_mean_var': Bool(False), 'axis': Int(1), 'cudnn_off': Bool(False),
@@ -95,7 +102,8 @@ _BN_AUX_INIT = {'moving_mean': {'__init__': '["zero", {}]'}, 'moving_var': {'__i
 register_weighted(
     'BatchNorm_v1', _batchnorm, _bn_shapes, inputs=('data', 'gamma', 'beta'), aux=('moving_mean', 'moving_var'),
     outputs=('output', 'mean', 'var'), num_visible=lambda p: 3 if p.output_mean_var else 1, train_aware=True,
-    same_dtype=False, infer_type=_bn_type, var_attrs=_BN_AUX_INIT, params=dict(_BN_V1_PARAMS),
+    same_dtype=False, infer_type=_bn_type, out_shapes=_bn_out, var_attrs=_BN_AUX_INIT,
+    params=dict(_BN_V1_PARAMS),
     doc='The first BatchNorm: batch normalisation along axis 1, otherwise as BatchNorm.')
 
 
@@ -108,6 +116,7 @@ register_weighted(
     '_contrib_SyncBatchNorm', _sync_batchnorm, _bn_shapes, inputs=('data', 'gamma', 'beta'),
     aux=('moving_mean', 'moving_var'), outputs=('output', 'mean', 'var'),
     num_visible=lambda p: 3 if p.output_mean_var else 1, train_aware=True, same_dtype=False, infer_type=_bn_type,
+    out_shapes=_bn_out,
     var_attrs=_BN_AUX_INIT,
     params=dict(_BN_V1_PARAMS, ndev=Int(1, doc='The count of GPU devices'),
                 key=Str(doc='Hash key for synchronization, please set the same hash key for same layer')),

@@ -12,6 +12,7 @@ import torch
 from ...base import MXNetError
 from ... import _dtype
 from ..registry import OpDef, register
+from .. import gradients as _grad
 from ..params import Shape, Ctx, Float, Int, Bool
 from .init import DTypeIn, device_of, known_shape
 
@@ -128,24 +129,7 @@ def _draw(sampler, shape, tdt, dev, *params):
         return sampler(shape, _work_dtype(tdt), dev, *params).to(tdt)
 
 
-class _ZeroGrad(torch.autograd.Function):
-    """``out`` as a function of ``inputs`` with a zero gradient: MXNet's samplers pass no gradient to their
-    parameters, but they stay in the autograd graph."""
-
-    @staticmethod
-    def forward(ctx, out, *inputs):
-        ctx.metas = [(i.shape, i.dtype, i.device) for i in inputs]
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (None,) + tuple(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.metas)
-
-
-def _zero_grad(out, *inputs):
-    if torch.is_grad_enabled() and any(i.requires_grad for i in inputs):
-        return _ZeroGrad.apply(out, *inputs)
-    return out
+_zero_grad = _grad.zero_gradient
 
 
 def _out_type(default):

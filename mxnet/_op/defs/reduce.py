@@ -12,6 +12,7 @@ import torch
 from ...base import MXNetError
 from ... import _dtype
 from ..registry import OpDef, register
+from .. import gradients as _grad
 from ..params import Bool, Enum, Int, Shape
 
 __all__ = ['fmt_shape', 'reduce_axes', 'check_axis', 'reduce_shape']
@@ -90,17 +91,7 @@ def _nanprod(x, dims):
     return _prod(x, dims)
 
 
-def _extreme(fn):
-    def compute(x, dims):
-        y = fn(x, dims, keepdim=True)
-        if x.requires_grad and torch.is_grad_enabled():
-            # MXNet's backward: the full output gradient to every element equal to the extreme
-            # (torch would split it among ties).
-            y = y.detach()
-            tie = (x.detach() == y).to(x.dtype)
-            y = y + ((x - x.detach()) * tie).sum(dims, keepdim=True)
-        return y
-    return compute
+_extreme = _grad.full_to_ties  # MXNet's max/min backward
 
 
 def _reduce(name, fn, x, axis, keepdims, exclude=False):
@@ -137,6 +128,11 @@ def _make_reducer(name, fn):
 for _name, _aliases, _fn, _doc in _REDUCERS:
     register(OpDef(_name, _make_reducer(_name, _fn), aliases=_aliases, params=_axis_params(), method=True,
                    doc=_doc))
+
+# MXNet's sparse-aware ``sum(square(x))`` (``mx.nd._internal._square_sum``); storage is dense here
+register(OpDef('_square_sum', lambda p, data: _reduce('_square_sum', _sum, data * data, p.axis, p.keepdims,
+                                                      p.exclude),
+               params=_axis_params(), doc='Sum of squares over the given axes.'))
 
 
 # ---- norm -------------------------------------------------------------------------------------------
@@ -196,4 +192,5 @@ for _name, _fn, _what in (('argmax', torch.argmax, 'largest'), ('argmin', torch.
         doc='Index of the %s element along an axis (the first one on ties), in the input dtype.' % _what))
 
 register(OpDef('argmax_channel', lambda p, data: _arg('argmax_channel', torch.argmax, data, 1, False),
-               method=True, doc='Index of the largest element along axis 1, in the input dtype.'))
+               method=True, gradient=None,
+               doc='Index of the largest element along axis 1, in the input dtype (no gradient, as in MXNet).'))

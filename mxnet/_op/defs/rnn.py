@@ -11,6 +11,7 @@ import warnings
 
 import torch
 
+from ... import _torch_compat as _compat
 from ...base import MXNetError
 from ..params import Int, Float, Bool, Enum
 from ..registry import OpDef, register
@@ -122,8 +123,7 @@ def _rnn(p, data, parameters, state, *rest, is_train=False):
         return tuple(data.new_empty(s) for s in outs)
     flat = _unpack(p, parameters, data.shape[2])
     dropout = p.p if is_train else 0.0
-    fn = {'lstm': torch._VF.lstm, 'gru': torch._VF.gru, 'rnn_tanh': torch._VF.rnn_tanh,
-          'rnn_relu': torch._VF.rnn_relu}[p.mode]
+    fn = _compat.rnn_kernel(p.mode)
     hx = (state, state_cell) if p.mode == 'lstm' else (state,)
     with warnings.catch_warnings():
         # torch notes that oneDNN has no LSTMP kernel; its own kernel computes the same values
@@ -154,7 +154,7 @@ def _infer(p, shapes):
 register(OpDef('RNN', _rnn, inputs=_inputs, outputs=_outputs, infer_shape=_infer, train_aware=True,
                same_dtype=False,
                params={'state_size': Int(low=1), 'num_layers': Int(low=1), 'bidirectional': Bool(False),
-                       'mode': Enum(('gru', 'lstm', 'rnn_relu', 'rnn_tanh')), 'p': Float(0.0),
+                       'mode': Enum(('gru', 'lstm', 'rnn_relu', 'rnn_tanh')), 'p': Float(0.0, low=0, high=1),
                        'state_outputs': Bool(False), 'projection_size': Int(None),
                        'lstm_state_clip_min': Float(None), 'lstm_state_clip_max': Float(None),
                        'lstm_state_clip_nan': Bool(False), 'use_sequence_length': Bool(False)},

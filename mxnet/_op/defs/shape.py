@@ -11,6 +11,7 @@ import torch
 from ...base import MXNetError
 from ..registry import OpDef, register
 from ..params import Bool, Enum, Float, Int, Shape
+from ... import _torch_compat as _compat
 
 __all__ = ['infer_reshape', 'norm_axis', 'slice_indices', 'slice_tensor', 'split_sizes']
 
@@ -28,9 +29,7 @@ def norm_axis(op, axis, ndim, extra=0):
     return axis + n if axis < 0 else axis
 
 
-def _shares(t, x):
-    return isinstance(t, torch.Tensor) and t.device.type != 'meta' and \
-        t.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
+_shares = _compat.shares_storage
 
 
 def _fresh(compute):
@@ -231,7 +230,14 @@ def _flatten(p, x):
     return x.reshape(x.shape[0] if x.dim() else 1, math.prod(x.shape[1:]))
 
 
-register(OpDef('Flatten', _fresh(_flatten), aliases=('flatten',), method='flatten',
+def _flatten_shapes(p, shapes):
+    d = shapes[0]
+    if d is None:
+        return [None], [None], []
+    return [tuple(d)], [(d[0] if len(d) else 1, math.prod(d[1:]))], []
+
+
+register(OpDef('Flatten', _fresh(_flatten), aliases=('flatten',), method='flatten', infer_shape=_flatten_shapes,
                doc='Collapse all dimensions but the first: (d0, d1, ..., dk) -> (d0, d1*...*dk).'))
 
 

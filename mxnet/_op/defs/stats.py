@@ -102,7 +102,7 @@ def _histogram_type(p, types):
 
 register(OpDef('_histogram', _histogram, inputs=lambda p: ('data',) if p.bin_cnt is not None else ('data', 'bins'),
                outputs=('output', 'bins'), infer_shape=_histogram_shape, infer_type=_histogram_type,
-               same_dtype=False, params={
+               same_dtype=False, gradient=None, params={
                    'bin_cnt': Int(None, 'number of equal bins (instead of a bins array)'),
                    'range': FloatTuple(None, '(low, high) of the equal bins; default: the data min and max')},
                doc='Histogram of ``data`` in ``bin_cnt`` equal bins, or in the bins whose edges ``bins`` lists.'))
