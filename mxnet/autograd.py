@@ -218,6 +218,95 @@ def _grad_result(r, v, create_graph):
     return r
 
 
+# ---- the tape: which operator made each recorded result (for get_symbol) ----------------------------
+def note(op, params, inputs, outputs):
+    """Record on the torch graph that ``op`` (an OpDef) with ``params`` (a dict of given values) made tensors
+    ``outputs`` from tensors ``inputs``; dispatch calls it while recording."""
+    rec = None
+    for j, o in enumerate(outputs):
+        t = _intgrad.graph_tensor(o)
+        node = getattr(t, 'grad_fn', None)
+        if node is None:
+            continue
+        meta = node.metadata
+        if rec is None:
+            rec = (op, params, [_entry(_intgrad.graph_tensor(i)) for i in inputs])
+        if meta.get('mx_op', rec) is not rec:  # the node of an input (an op that returned it): keep its record
+            continue
+        meta['mx_op'] = rec
+        meta.setdefault('mx_out', {})[t.output_nr] = j
+
+
+def _entry(t):
+    if t.grad_fn is not None:
+        return (t.grad_fn, t.output_nr)
+    return t if t.requires_grad else None  # a variable, or a constant (None: a fresh input each time)
+
+
+def _given(op, p):
+    """The parameters of ``p`` (a dict, or parsed Attrs) that differ from ``op``'s defaults."""
+    if isinstance(p, dict) or p is None:
+        return p or {}
+    out = {}
+    for k, v in vars(p).items():
+        f = op.params.get(k)
+        if f is None or v is None:
+            continue
+        try:
+            same = bool(v == f.default)
+        except Exception:
+            same = False
+        if not same:
+            out[k] = v
+    return out
+
+
+def get_symbol(x):
+    """The Symbol of the recorded computation that produced NDArray ``x``: variables ``var<i>`` for the
+    arrays with gradients, ``null<i>`` for the other inputs."""
+    from .symbol import Symbol as _Sym
+    from .symbol.register import create
+    from .symbol.symbol import Node
+    counter = [0]
+    made = {}
+
+    def var(prefix):
+        s = _Sym([(Node(None, '%s%d' % (prefix, counter[0]), {}), 0)])
+        counter[0] += 1
+        return s
+
+    def build(entry):
+        if entry is None:
+            return var('null')
+        if isinstance(entry, torch.Tensor):
+            key = ('leaf', id(entry))
+            if key not in made:
+                made[key] = (entry, var('var'))
+            return made[key][1]
+        node, idx = entry
+        rec = node.metadata.get('mx_op')
+        if rec is None:  # made by an operation that is not an operator (a view, an in-place write)
+            key = ('node', id(node))
+            if key not in made:
+                made[key] = (node, var('var'))
+            return made[key][1]
+        key = ('op', id(rec))
+        if key not in made:
+            op, params, ins = rec
+            made[key] = (rec, create(op, op.name.lower(), [build(e) for e in ins], {}, _given(op, params),
+                                     name='node_%d' % len([k for k in made if k[0] == 'op'])))
+        sym = made[key][1]
+        return sym[node.metadata['mx_out'].get(idx, 0)] if len(sym._outputs) > 1 else sym
+
+    t = _intgrad.graph_tensor(x._data)
+    if t.grad_fn is None:
+        if not t.requires_grad:
+            raise MXNetError('get_symbol: the array is not in a computational graph (record it with '
+                             'autograd.record())')
+        return build(t)
+    return build((t.grad_fn, t.output_nr))
+
+
 class Function:
     """A user-defined differentiable function: subclass with ``forward(*inputs)`` and ``backward(*out_grads)``
     on NDArrays; ``save_for_backward`` keeps arrays for backward."""

@@ -136,7 +136,7 @@ class KVStore:
     def load_optimizer_states(self, fname):
         assert self._updater is not None, 'Cannot load states for distributed training'
         with open(fname, 'rb') as f:
-            self._updater.set_states(f.read())
+            self._updater.set_states(f.read(), repr(fname))
 
     def init_params(self, names, param_arrays, arg_params):
         """Module's start-up: one key per parameter name, holding its initial value."""

@@ -27,6 +27,42 @@ def _cpu():
     return cpu()
 
 
+def params_bytes(arg_params, aux_params):
+    """The bytes of a ``.params`` file holding ``arg:``/``aux:`` arrays (what ``nd.save`` would write)."""
+    from .ndarray.serialization import _list_chunks
+    save_dict = {'arg:%s' % k: v.as_in_context(_cpu()) for k, v in arg_params.items()}
+    save_dict.update({'aux:%s' % k: v.as_in_context(_cpu()) for k, v in aux_params.items()})
+    return bytes(b''.join(bytes(c) for c in _list_chunks(list(save_dict.values()), list(save_dict.keys()))))
+
+
+def params_stamp(data):
+    """The stamp a ``.states`` file records for the ``.params`` bytes ``data`` saved with it."""
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_checkpoint_pair(param_name, state_name):
+    """Raise MXNetError when ``state_name`` records a stamp of a ``.params`` file other than ``param_name``
+    (a save interrupted between the two writes). States without a stamp (MXNet's own) pass."""
+    from .optimizer.updater import states_stamp
+    try:
+        with open(state_name, 'rb') as f:
+            data = f.read()
+    except OSError:
+        return  # reported when the states are loaded
+    stamp = states_stamp(data, repr(state_name))
+    if stamp is None:
+        return
+    try:
+        with open(param_name, 'rb') as f:
+            actual = params_stamp(f.read())
+    except OSError as e:
+        raise MXNetError('cannot read %r: %s' % (param_name, e.strerror or e)) from None
+    if actual != stamp:
+        raise MXNetError('checkpoint files %r and %r are from different saves (the save was interrupted '
+                         'between them): resume from an earlier epoch' % (param_name, state_name))
+
+
 def load_params(prefix, epoch):
     """(arg_params, aux_params) from ``prefix-%04d.params``."""
     return split_params(nd.load('%s-%04d.params' % (prefix, epoch)), '%s-%04d.params' % (prefix, epoch))

@@ -303,16 +303,8 @@ _CUSTOM = _registry.register(_registry.OpDef(
         'its CustomOpProp as strings.'))
 
 
-def _install_frontends():
-    """``Custom`` is registered after mx.nd / mx.sym generated their functions: add it to both."""
-    from . import ndarray, symbol
-    from .ndarray import register as nd_register
-    from .symbol import register as sym_register
-    ndarray.Custom = nd_register.make_function(_CUSTOM, 'Custom')
-    symbol.Custom = sym_register.make_function(_CUSTOM, 'Custom')
-
-
-_install_frontends()
+# ``Custom`` is registered after mx.nd / mx.sym generated their functions: their namespaces find it (and any
+# operator registered later) on first lookup, see mxnet/_op/namespace.py.
 
 
 # ---- legacy Python operators (PythonOp / NumpyOp / NDArrayOp) ------------------------------------------

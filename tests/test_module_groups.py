@@ -151,7 +151,7 @@ def test_checkpoint_with_optimizer_states(num_dev, tmp_cwd, ctx):
 def test_row_sparse_parameter_and_csr_data(ctx):
     x = mx.sym.var('data', stype='csr')
     v = mx.sym.var('v', shape=(6, 1), init=mx.init.Uniform(scale=.1), stype='row_sparse')
-    b = mx.sym.var('b', shape=1)
+    b = mx.sym.var('b_bias', shape=1)
     net = mx.sym.LinearRegressionOutput(mx.sym.broadcast_add(mx.sym.dot(x, v), b), mx.sym.Variable('label'))
     dense = np.random.RandomState(0).rand(4, 6).astype(np.float32)
     it = mx.io.NDArrayIter(data=mx.nd.array(dense).tostype('csr'), label={'label': mx.nd.zeros((4, 1))},
@@ -161,9 +161,9 @@ def test_row_sparse_parameter_and_csr_data(ctx):
     mod.init_params()
     w = mod._arg_params['v']
     assert w.stype == 'row_sparse' and np.abs(w.asnumpy()).sum() > 0
-    assert mod._arg_params['b'].shape == (1,)
+    assert mod._arg_params['b_bias'].shape == (1,)
     mod.forward(next(iter(it)), is_train=False)
-    want = dense @ w.asnumpy() + mod._arg_params['b'].asnumpy()
+    want = dense @ w.asnumpy() + mod._arg_params['b_bias'].asnumpy()
     np.testing.assert_allclose(mod.get_outputs()[0].asnumpy(), want, rtol=1e-5)
 
 
@@ -191,3 +191,10 @@ def test_reshape_keeps_parameters_or_refuses(ctx):
 
 def test_variable_int_shape_is_one_dimensional():
     assert mx.sym.var('w', shape=3).infer_shape()[0] == [(3,)]
+
+
+def test_output_shapes_are_for_the_whole_batch(ctx):
+    net = mx.sym.FullyConnected(mx.sym.Variable('data'), num_hidden=2, name='fc')
+    mod = mx.mod.Module(net, label_names=None, context=[ctx, ctx])
+    mod.bind(data_shapes=[('data', (6, 3))])
+    assert mod.output_shapes == [('fc_output', (6, 2))]

@@ -319,7 +319,7 @@ class Trainer:
             with open(fname, 'rb') as f:
                 states = f.read()
             for updater in self._updaters:
-                updater.set_states(states)
+                updater.set_states(states, repr(fname))
                 updater.optimizer = self._updaters[0].optimizer
             self._optimizer = self._updaters[0].optimizer
         self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}

@@ -13,7 +13,7 @@ from .. import ndarray as nd
 from .. import optimizer as opt
 from ..initializer import Uniform, InitDesc
 from ..io.base import DataDesc
-from ..model import load_checkpoint, _create_kvstore
+from ..model import load_checkpoint, _create_kvstore, check_checkpoint_pair, params_bytes, params_stamp
 from .base_module import BaseModule, _as_list
 from .executor_group import DataParallelExecutorGroup, as_descs
 
@@ -94,18 +94,26 @@ class Module(BaseModule):
         mod.params_initialized = True
         if load_optimizer_states:
             mod._preload_opt_states = '%s-%04d.states' % (prefix, epoch)
+            check_checkpoint_pair('%s-%04d.params' % (prefix, epoch), mod._preload_opt_states)
         return mod
 
     def save_checkpoint(self, prefix, epoch, save_optimizer_states=False, remove_amp_cast=True):
         """Write the symbol, the parameters and optionally the optimizer states."""
         self._symbol.save('%s-symbol.json' % prefix, remove_amp_cast=remove_amp_cast)
         param_name = '%s-%04d.params' % (prefix, epoch)
-        self.save_params(param_name)
+        if not save_optimizer_states:
+            self.save_params(param_name)
+            logging.info('Saved checkpoint to "%s"', param_name)
+            return
+        # states first, stamped with the params about to be written, then the params: a kill in between
+        # leaves a pair that Module.load(load_optimizer_states=True) refuses
+        from ..symbol.json_io import atomic_write
+        data = params_bytes(*self.get_params())
+        state_name = '%s-%04d.states' % (prefix, epoch)
+        self._write_optimizer_states(state_name, params_stamp(data))
+        logging.info('Saved optimizer state to "%s"', state_name)
+        atomic_write(param_name, data)
         logging.info('Saved checkpoint to "%s"', param_name)
-        if save_optimizer_states:
-            state_name = '%s-%04d.states' % (prefix, epoch)
-            self.save_optimizer_states(state_name)
-            logging.info('Saved optimizer state to "%s"', state_name)
 
     # ---- properties -------------------------------------------------------------------------------
     @property
@@ -133,8 +141,9 @@ class Module(BaseModule):
     @property
     def output_shapes(self):
         assert self.binded
-        return [(n, o.shape) for n, o in zip(self._output_names, self._exec_group.execs[0].outputs)] \
-            if self._exec_group.execs[0].outputs else list(zip(self._output_names, self._infer_output_shapes()))
+        if self._exec_group.execs[0].outputs:  # the whole batch's shapes (not one device's slice)
+            return self._exec_group.get_output_shapes()
+        return list(zip(self._output_names, self._infer_output_shapes()))
 
     def _infer_output_shapes(self):
         shapes = {d.name: d.shape for d in self._data_shapes + (self._label_shapes or [])}
@@ -320,12 +329,16 @@ class Module(BaseModule):
 
     def save_optimizer_states(self, fname):
         """Pickle the optimizer states to ``fname`` (atomically)."""
+        self._write_optimizer_states(fname)
+
+    def _write_optimizer_states(self, fname, params_sha256=None):
         assert self.optimizer_initialized
         from ..symbol.json_io import atomic_write
-        if self._update_on_kvstore:
+        updater = getattr(self._kvstore, '_updater', None) if self._update_on_kvstore else self._updater
+        if updater is None:
             self._kvstore.save_optimizer_states(fname)
         else:
-            atomic_write(fname, self._updater.get_states())
+            atomic_write(fname, updater.get_states(params_sha256=params_sha256))
 
     def load_optimizer_states(self, fname):
         assert self.optimizer_initialized
@@ -333,7 +346,7 @@ class Module(BaseModule):
             self._kvstore.load_optimizer_states(fname)
         else:
             with open(fname, 'rb') as f:
-                self._updater.set_states(f.read())
+                self._updater.set_states(f.read(), repr(fname))
 
     # ---- computation ------------------------------------------------------------------------------
     def forward(self, data_batch, is_train=None):

@@ -30,6 +30,18 @@ _no_grad = torch.no_grad
 _pending = _engine.pending
 
 
+def _note(key, lhs, rhs, r):
+    """Put ``lhs <key> rhs`` on the tape of autograd.get_symbol as MXNet's operator of it."""
+    ops = OPS[key]
+    if isinstance(lhs, NDArray) and isinstance(rhs, NDArray):
+        _autograd.note(ops['broadcast'], {}, [lhs._data, rhs._data], [r])
+    elif isinstance(lhs, NDArray):
+        _autograd.note(ops['scalar'], {'scalar': float(rhs)}, [lhs._data], [r])
+    else:
+        op = ops.get('rscalar') or OPS[REFLECT.get(key, key)]['scalar']
+        _autograd.note(op, {'scalar': float(lhs)}, [rhs._data], [r])
+
+
 def _unsupported(x):
     return TypeError('type %s not supported' % str(type(x)))
 
@@ -128,6 +140,8 @@ def _ufunc(key, name):
                 raise _unsupported(rhs)
         else:
             raise _unsupported(lhs)
+        if _ag_state.recording:
+            _note(key, lhs, rhs, r)
         a = _new(NDArray)
         a._data = r
         if _pending or _kept:

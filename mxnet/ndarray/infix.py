@@ -61,6 +61,12 @@ def after(a, *operands):
     return a
 
 
+def _tape(key, lhs, rhs, r):
+    """Put the result on autograd.get_symbol's tape (see arith._note)."""
+    _general(key)
+    _ARITH[0]._note(key, lhs, rhs, r)
+
+
 def _unsupported(x):
     return TypeError('type %s not supported' % str(type(x)))
 
@@ -81,6 +87,8 @@ def _binary(key, reflected=False):
                 if x.dtype in fast_scalars and not (x.requires_grad and not _ag_state.recording):
                     a = _new(NDArray)
                     a._data = skernel(x, other)
+                    if _ag_state.recording:
+                        _tape(key, other, self, a._data)
                     return after(a, self) if _pending or _kept else a
             return _general(key)(other, self)
         return method
@@ -99,11 +107,15 @@ def _binary(key, reflected=False):
                     return _general(key)(self, other)
                 a = _new(NDArray)
                 a._data = r
+                if _ag_state.recording:
+                    _tape(key, self, other, r)
                 return after(a, self, other) if _pending or _kept else a
         elif (t is float or t is int) and skernel is not None and x.dtype in fast_scalars and not (
                 x.requires_grad and not _ag_state.recording):
             a = _new(NDArray)
             a._data = skernel(x, other)
+            if _ag_state.recording:
+                _tape(key, self, other, a._data)
             return after(a, self) if _pending or _kept else a
         return _general(key)(self, other)
     return method

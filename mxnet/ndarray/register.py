@@ -15,6 +15,7 @@ _new = object.__new__
 _Tensor = torch.Tensor
 _ag_state = _autograd._state
 _unrecorded = _autograd.unrecorded
+_note = _autograd.note
 _grad_enabled = torch.is_grad_enabled
 _no_grad = torch.no_grad
 _pending = _engine.pending  # asynchronous errors: outputs of an op on a failed input inherit its error
@@ -59,15 +60,26 @@ def compute_error(op, tensors, err):
 
 def check_inputs(op, tensors, names=None):
     """MXNet's checks on several inputs: one device, and one dtype unless the op mixes them."""
-    dev = tensors[0].device
+    if len(tensors) == 2:  # the common case, inlined
+        x, y = tensors
+        if x.is_cpu and y.is_cpu and (x.dtype is y.dtype or not op.same_dtype):
+            return
+    t0 = tensors[0]
+    d0 = t0.dtype
+    same = op.same_dtype
+    if t0.is_cpu:  # ``is_cpu`` costs a tenth of building and comparing torch.device objects
+        for t in tensors:
+            if not t.is_cpu:
+                raise _device_error(op, tensors)
+            if same and t.dtype is not d0:
+                raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
+        return
+    dev = t0.device
     for t in tensors:
         if t.device != dev:
             raise _device_error(op, tensors)
-    if op.same_dtype:
-        d0 = tensors[0].dtype
-        for t in tensors:
-            if t.dtype is not d0:
-                raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
+        if same and t.dtype is not d0:
+            raise _dtype_error(op, names or ['input%d' % i for i in range(len(tensors))], tensors)
 
 
 def run(op, p, tensors, names=None, stypes=None):
@@ -143,6 +155,8 @@ def output_context(op, p, inputs):
 
 def _finish(op, p, res, out, inputs=()):
     nvis = len(res) if op.num_visible is None else op.num_visible(p)
+    if _ag_state.recording and out is None:  # the tape of autograd.get_symbol
+        _note(op, p, [x._data for x in inputs if x is not None], res[:nvis])
     if out is not None:
         return _write_out(op, out, res[:nvis])
     ctx = output_context(op, p, inputs) if _kept_contexts or not inputs else None
@@ -180,50 +194,23 @@ def _try_parse(op, kwargs):
         return None
 
 
-def _input_count(op):
-    """``f(p)``: how many inputs (aux states included) ``op`` takes with Attrs ``p``, cached per Attrs."""
-    cache = {}
-
-    def count(p):
-        n = cache.get(p)
-        if n is None:
-            try:
-                n = len(op.input_names(p)) + len(op.aux_names(p))
-            except Exception:  # noqa: BLE001  (a rule refusing these params: the general path raises)
-                n = -1
-            if len(cache) < 256:
-                cache[p] = n  # the key keeps p alive: no id reuse
-        return n
-    return count
-
-
-def _variadic_params(op):
-    """``f(n, kwargs)``: Attrs of a variadic op called on ``n`` inputs with parameters ``kwargs`` (its count
-    parameter defaulting to n), cached; None where the general path must bind the call."""
-    count = op.variadic
-    cache = {}
-
-    def parse(n, kwargs):
-        key = (n, tuple(kwargs.items())) if kwargs else n
-        try:
-            p = cache.get(key)
-        except TypeError:  # an unhashable value
-            key = None
-            p = None
-        if p is None:
-            if count in kwargs:
-                return None
-            params = dict(kwargs)
-            params[count] = n
-            p = _try_parse(op, params)
-            if p is not None and key is not None and len(cache) < 256:
-                cache[key] = p
-        return p
-    return parse
+def _count_inputs(op, p):
+    """How many inputs (aux states included) ``op`` takes with Attrs ``p``; -1 where its rule refuses them."""
+    try:
+        return len(op.input_names(p)) + len(op.aux_names(p))
+    except Exception:  # noqa: BLE001  (the general path raises the rule's error)
+        return -1
 
 
 def _positional_tensors(args, n):
     """The tensors of ``args[:n]`` when all are NDArrays, else None."""
+    if n == 2:
+        x, y = args[0], args[1]
+        return (x._data, y._data) if type(x) is NDArray and type(y) is NDArray else None
+    if n == 3:
+        x, y, z = args[0], args[1], args[2]
+        return (x._data, y._data, z._data) if type(x) is NDArray and type(y) is NDArray and \
+            type(z) is NDArray else None
     tensors = []
     for i in range(n):
         x = args[i]
@@ -250,11 +237,30 @@ def make_function(op, public_name=None):
     dynamic = nin < 0 and not op.variadic and plain_params
     variadic = bool(op.variadic) and plain_params
     p0 = _try_parse(op, {})  # None when a parameter is required
+    n0 = _count_inputs(op, p0) if p0 is not None and dynamic else -1  # inputs with the default parameters
     positional = _positional_params(op)
-    count_inputs = _input_count(op)
-    variadic_params = _variadic_params(op)
     declared = frozenset(op.params)
     compute, train_aware, plain_output = op.compute, op.train_aware, op.num_visible is None
+    count = op.variadic
+    # Attrs of the fast-path calls, keyed by their keywords (static ops) or by (number of inputs, keywords): a
+    # hit also vouches that the keywords are declared parameters and that the inputs are the op's number
+    parsed = {}
+
+    def parse_call(key, nargs, kwargs):
+        """Attrs of a fast-path call not yet in ``parsed`` (then stored), or None for the general path."""
+        if not kwargs.keys() <= declared:
+            return None
+        if variadic:
+            if count in kwargs:
+                return None
+            p = _try_parse(op, dict(kwargs, **{count: nargs}))
+        else:
+            p = _try_parse(op, kwargs)
+            if p is not None and dynamic and _count_inputs(op, p) != nargs:
+                return None
+        if p is not None and key is not None and len(parsed) < 512:
+            parsed[key] = p
+        return p
 
     def fn(*args, out=None, name=None, **kwargs):
         nargs = len(args)
@@ -267,29 +273,45 @@ def make_function(op, public_name=None):
                 else:
                     tensors = _positional_tensors(args, nin)
                 if tensors is not None:
-                    if kwargs:
-                        if nargs == nin and kwargs.keys() <= declared:
-                            p = _try_parse(op, kwargs)
-                    elif nargs == nin:
-                        p = p0
-                    else:
+                    if nargs == nin:
+                        if kwargs:
+                            key = tuple(kwargs.items())
+                            try:
+                                p = parsed.get(key)
+                            except TypeError:  # an unhashable value (a list)
+                                key = None
+                            if p is None:
+                                p = parse_call(key, nargs, kwargs)
+                        else:
+                            p = p0
+                    elif not kwargs:
                         p = positional(args[nin:])
-        elif nargs and (dynamic or variadic) and (not kwargs or kwargs.keys() <= declared):
+        elif nargs and (dynamic or variadic):
             tensors = _positional_tensors(args, nargs)
             if tensors is not None:
-                if variadic:
-                    p = variadic_params(nargs, kwargs)
+                if kwargs:
+                    key = (nargs, tuple(kwargs.items()))
+                    try:
+                        p = parsed.get(key)
+                    except TypeError:
+                        key = None
+                elif nargs == n0:
+                    p = p0
                 else:
-                    p = _try_parse(op, kwargs) if kwargs else p0
-                    if p is not None and count_inputs(p) != nargs:
-                        p = None
+                    key = nargs
+                    p = parsed.get(key)
+                if p is None:
+                    p = parse_call(key, nargs, kwargs)
         if p is not None:
             n_in = len(tensors)
             if n_in > 1:
                 check_inputs(op, tensors)
-                if _unrecorded(tensors):
-                    with _no_grad():
-                        return fn(*args, out=out, name=name, **kwargs)
+                for t in tensors:
+                    if t.requires_grad:
+                        if not _ag_state.recording and _grad_enabled():
+                            with _no_grad():  # an input in a graph, but no recording: run untracked
+                                return fn(*args, out=out, name=name, **kwargs)
+                        break
             elif n_in and tensors[0].requires_grad and not _ag_state.recording and _grad_enabled():
                 with _no_grad():  # an input in a graph, but no recording: run untracked
                     return fn(*args, out=out, name=name, **kwargs)
@@ -302,6 +324,8 @@ def make_function(op, public_name=None):
             if _pending:
                 _engine.propagate(tensors, res if isinstance(res, (tuple, list)) else (res,))
             if type(res) is _Tensor and out is None and plain_output and n_in:
+                if _ag_state.recording:  # the tape of autograd.get_symbol
+                    _note(op, p, tensors, (res,))
                 a = _new(NDArray)
                 a._data = res
                 if _kept_contexts:

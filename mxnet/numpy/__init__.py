@@ -26,3 +26,5 @@ set_printoptions = _onp.set_printoptions
 pi, e, euler_gamma = _onp.pi, _onp.e, _onp.euler_gamma
 inf, nan, newaxis = _onp.inf, _onp.nan, None
 PINF, NINF, NAN, NaN, PZERO, NZERO = _onp.inf, -_onp.inf, _onp.nan, _onp.nan, 0.0, -0.0
+
+from .. import numpy_dispatch_protocol as _dispatch  # noqa: E402,F401  (installs __array_function__/__array_ufunc__)

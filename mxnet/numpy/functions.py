@@ -910,9 +910,19 @@ def bincount(x, weights=None, minlength=0):
     return _ret(torch.bincount(t, w, minlength), x)
 
 
+def _byte_range(t):
+    if t.numel() == 0:
+        return None
+    extent = 1 + _py_sum((d - 1) * s for d, s in zip(t.shape, t.stride()))
+    start = t.data_ptr()
+    return start, start + extent * t.element_size()
+
+
 @_export
 def may_share_memory(a, b, max_work=None):
-    return tensor_of(a).untyped_storage().data_ptr() == tensor_of(b).untyped_storage().data_ptr()
+    """Whether the memory spans of ``a`` and ``b`` overlap."""
+    ra, rb = _byte_range(tensor_of(a)), _byte_range(tensor_of(b))
+    return ra is not None and rb is not None and ra[0] < rb[1] and rb[0] < ra[1]
 
 
 FUNCTIONS['shares_memory'] = may_share_memory

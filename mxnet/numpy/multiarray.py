@@ -328,6 +328,8 @@ class ndarray(NDArray):
             return derived(self, t)
         if isinstance(key, (bool, _np.bool_)):  # a scalar mask: a new axis of length 1 (True) or 0 (False)
             return derived(self, t.unsqueeze(0) if key else t.unsqueeze(0)[:0])
+        if _has_bool_scalar(key):
+            return derived(self, t[_torch_key(key, t.device)])
         flips, k = _indexing._prepare(key, t.shape, t.device)
         return derived(self, (t.flip(flips) if flips else t)[k])
 
@@ -339,7 +341,30 @@ class ndarray(NDArray):
             if not key:
                 return
             key = Ellipsis
+        if _has_bool_scalar(key):
+            t = self._data
+            v = value._data if isinstance(value, NDArray) else torch.as_tensor(_np.asarray(value))
+            t[_torch_key(key, t.device)] = v.to(device=t.device, dtype=t.dtype)
+            return
         _indexing.write(self._data, key, value)
+
+
+def _has_bool_scalar(key):
+    return isinstance(key, tuple) and any(isinstance(k, (bool, _np.bool_)) for k in key)
+
+
+def _torch_key(key, device):
+    """A NumPy index tuple for torch's own indexing (which takes scalar booleans as NumPy does)."""
+    out = []
+    for k in key:
+        if isinstance(k, _np.bool_):
+            k = bool(k)
+        elif isinstance(k, NDArray):
+            k = k._data.to(device)
+        elif isinstance(k, (list, _np.ndarray)):
+            k = torch.as_tensor(_np.asarray(k), device=device)
+        out.append(k)
+    return tuple(out)
 
 
 def check_inplace(target, *values):

@@ -1,11 +1,100 @@
-"""Updater: applies an optimizer to (index, grad, weight) triples, keeping one state per index."""
+"""Updater: applies an optimizer to (index, grad, weight) triples, keeping one state per index.
+
+States files (``get_states``) are pickles of plain data only -- a dict index -> state (NDArrays, tuples), with
+the optimizer when dumped -- as MXNet 1.9.1 writes and reads them. One extra entry, ``RESUME_KEY``, holds what
+MXNet does not save but the next updates depend on (update counts, the lr scheduler's state, Nadam's
+``m_schedule``) and optionally a stamp of the ``.params`` file saved with it; MXNet's updater ignores it. Files
+are read only through ``mxnet._safe_pickle`` (no code runs from them).
+"""
+import numbers
 import pickle
 
+from ..base import MXNetError
+from .. import _safe_pickle
 
 from ..ndarray.ndarray import NDArray
 from .optimizer import Optimizer
 
-__all__ = ['Updater', 'get_updater']
+__all__ = ['Updater', 'get_updater', 'RESUME_KEY']
+
+RESUME_KEY = '__mxnet_resume__'
+_RESUME_VERSION = 1
+# optimizer attributes, besides the update counts, that change as it updates
+_OPT_ATTRS = ('num_update', 'm_schedule')
+
+
+def _plain(v):
+    """Whether ``v`` is plain data (numbers, strings, None, lists/tuples/dicts of them)."""
+    if v is None or isinstance(v, (bool, numbers.Number, str)):
+        return True
+    if isinstance(v, (list, tuple)):
+        return all(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return all(_plain(k) and _plain(x) for k, x in v.items())
+    return False
+
+
+def _resume_state(opt, params_sha256=None):
+    sched = getattr(opt, 'lr_scheduler', None)
+    return {
+        'version': _RESUME_VERSION,
+        'optimizer': {a: getattr(opt, a) for a in _OPT_ATTRS if hasattr(opt, a) and _plain(getattr(opt, a))},
+        'index_update_counts': {d: dict(c) for d, c in getattr(opt, '_all_index_update_counts', {}).items()},
+        'lr_scheduler': None if sched is None else
+        {'class': type(sched).__name__, 'state': {k: v for k, v in vars(sched).items() if _plain(v)}},
+        'params_sha256': params_sha256,
+    }
+
+
+def _restore(opt, resume, what):
+    """Apply a ``RESUME_KEY`` entry to ``opt``."""
+    try:
+        if not isinstance(resume, dict) or not isinstance(resume.get('version'), int):
+            raise TypeError('not a dict with a version')
+        if resume['version'] > _RESUME_VERSION:
+            return  # written by a newer version: its extra state is unknown here
+        attrs = resume.get('optimizer') or {}
+        counts = resume.get('index_update_counts') or {}
+        if not _plain(attrs) or not _plain(counts) or not all(isinstance(c, dict) for c in counts.values()):
+            raise TypeError('update counts are not plain numbers')
+        for a, v in attrs.items():
+            if a in _OPT_ATTRS:
+                setattr(opt, a, v)
+        if counts:
+            opt._all_index_update_counts = {d: dict(c) for d, c in counts.items()}
+            first = 0 if 0 in opt._all_index_update_counts else next(iter(opt._all_index_update_counts))
+            opt._index_update_count = opt._all_index_update_counts[first]
+        sched, saved = getattr(opt, 'lr_scheduler', None), resume.get('lr_scheduler')
+        if sched is not None and isinstance(saved, dict) and saved.get('class') == type(sched).__name__:
+            state = saved.get('state') or {}
+            if not _plain(state):
+                raise TypeError('lr scheduler state is not plain data')
+            for k, v in state.items():
+                if isinstance(k, str) and k in vars(sched):
+                    setattr(sched, k, v)
+    except (TypeError, AttributeError, KeyError, ValueError, StopIteration) as e:
+        raise MXNetError('%s: malformed %s entry (%s)' % (what, RESUME_KEY, e)) from None
+
+
+def _split(obj, what):
+    """(states dict, optimizer or None, resume entry or None) of a loaded states pickle."""
+    from .optimizer import Optimizer
+    optimizer = None
+    if isinstance(obj, tuple) and len(obj) == 2:
+        obj, optimizer = obj
+        if not isinstance(optimizer, Optimizer):
+            raise MXNetError('%s: expected (states, optimizer), got an optimizer of type %s'
+                             % (what, type(optimizer).__name__))
+    if not isinstance(obj, dict):
+        raise MXNetError('%s: expected a dict of optimizer states, got %s' % (what, type(obj).__name__))
+    states = dict(obj)
+    return states, optimizer, states.pop(RESUME_KEY, None)
+
+
+def states_stamp(data, what='optimizer states'):
+    """The ``.params`` stamp (sha256 hex) recorded in states bytes ``data``, or None."""
+    resume = _split(_safe_pickle.loads(data, what), what)[2]
+    return resume.get('params_sha256') if isinstance(resume, dict) else None
 
 
 class Updater:
@@ -84,18 +173,24 @@ class Updater:
             return tuple(synced) if isinstance(state, tuple) else synced
         return state
 
-    def set_states(self, states):
-        """Load states pickled by ``get_states`` (this package's or MXNet's)."""
-        states = pickle.loads(states)
-        if isinstance(states, tuple) and len(states) == 2:
-            self.states, self.optimizer = states
-        else:
-            self.states = states
+    def set_states(self, states, what='optimizer states'):
+        """Load states written by ``get_states`` (this package's or MXNet's), through the restricted reader:
+        a file naming any callable raises MXNetError. Update counts and lr-scheduler state saved with them are
+        restored too, so training resumes exactly where it stopped."""
+        states, optimizer, resume = _split(_safe_pickle.loads(states, what), what)
+        self.states = states
+        if optimizer is not None:
+            self.optimizer = optimizer
+        if resume is not None:
+            _restore(self.optimizer, resume, what)
         self.states_synced = dict.fromkeys(self.states.keys(), False)
 
-    def get_states(self, dump_optimizer=False):
-        """Pickled states (NDArrays pickle in MXNet's format), with the optimizer if ``dump_optimizer``."""
-        return pickle.dumps((self.states, self.optimizer) if dump_optimizer else self.states)
+    def get_states(self, dump_optimizer=False, params_sha256=None):
+        """Pickled states (NDArrays pickle in MXNet's format), with the optimizer if ``dump_optimizer``, and
+        the ``RESUME_KEY`` entry (``params_sha256`` stamps the ``.params`` file saved alongside)."""
+        states = dict(self.states)
+        states[RESUME_KEY] = _resume_state(self.optimizer, params_sha256)
+        return pickle.dumps((states, self.optimizer) if dump_optimizer else states, protocol=4)
 
 
 def get_updater(optimizer):

@@ -21,7 +21,8 @@ from ..registry import OpDef, register
 from ..params import Bool, Float, FloatTuple, Int
 from .nn import fmt
 
-_NMS_WORK = 1 << 18
+_BLOCK = 128
+_TILE = 1 << 15
 
 
 def _anchors(stride, ratios, scales):
@@ -52,6 +53,21 @@ def _iou_over(a, b, thresh):
     return inter.div_(union) > thresh
 
 
+def _suppressed(a, b, thresh):
+    """(b's count,) bool: the boxes b whose IoU with some box a is above ``thresh``. On the CPU the pairs go in
+    cache-sized tiles (each torch call then stays on one thread, which also avoids thread hand-offs)."""
+    if a.device.type != 'cpu':
+        return _iou_over(a, b, thresh).any(0)
+    cols = max(256, _TILE // max(a.shape[1], 1))
+    rows = max(1, _TILE // cols)
+    out = torch.zeros(b.shape[1], dtype=torch.bool)
+    for j in range(0, b.shape[1], cols):
+        part = out[j:j + cols]
+        for i in range(0, a.shape[1], rows):
+            part |= _iou_over(a[:, i:i + rows], b[:, j:j + cols], thresh).any(0)
+    return out
+
+
 def greedy_nms(boxes, thresh, limit):
     """Indices of the (n, 4) boxes (sorted best first) that greedy NMS keeps, at most ``limit`` of them.
 
@@ -62,8 +78,7 @@ def greedy_nms(boxes, thresh, limit):
     idx = torch.arange(boxes.shape[0], device=boxes.device)
     kept, total = [], 0
     while rest.shape[1] and total < limit:
-        size = max(16, min(1024, _NMS_WORK // rest.shape[1]))  # a block suppresses all the rest: keep it small
-        blk, rest, bidx, idx = rest[:, :size], rest[:, size:], idx[:size], idx[size:]
+        blk, rest, bidx, idx = rest[:, :_BLOCK], rest[:, _BLOCK:], idx[:_BLOCK], idx[_BLOCK:]
         over = torch.triu(_iou_over(blk, blk, thresh), diagonal=1)  # over[i, j]: i suppresses a later j
         keep = torch.ones(blk.shape[1], dtype=torch.bool, device=boxes.device)
         while True:
@@ -74,7 +89,7 @@ def greedy_nms(boxes, thresh, limit):
         kept.append(bidx[keep])
         total += kept[-1].numel()
         if rest.shape[1] and total < limit:
-            alive = ~_iou_over(blk[:, keep], rest, thresh).any(0)
+            alive = ~_suppressed(blk[:, keep], rest, thresh)
             rest, idx = rest[:, alive], idx[alive]
     return torch.cat(kept)[:limit]
 
