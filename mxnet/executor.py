@@ -428,6 +428,7 @@ class Executor:
         if len(new.outputs) == len(self.outputs):
             new.outputs = [_reuse(o, n.shape) if o.dtype == n.dtype else n
                            for o, n in zip(self.outputs, new.outputs)]
+        new._monitor, new._monitor_all = self._monitor, self._monitor_all  # MXNet keeps the monitor callback
         return new
 
     def set_monitor_callback(self, callback, monitor_all=False):

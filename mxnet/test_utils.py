@@ -944,3 +944,24 @@ del __all__
 # data sets for the tests (offline: local files, else synthetic stand-ins; see mxnet/_datasets.py)
 from ._datasets import (download, get_mnist, get_mnist_ubyte, get_mnist_pkl, get_mnist_iterator,  # noqa: E402,F401
                         get_cifar10, get_zip_data, get_bz2_data)
+
+
+from .io.base import DataIter as _DataIter  # noqa: E402
+
+
+class DummyIter(_DataIter):
+    """A data iterator that gives the first batch of ``real_iter`` again and again, without end (for timing runs
+    that should not measure data loading); it keeps real_iter's provide_data, provide_label and batch_size."""
+
+    def __init__(self, real_iter):
+        super().__init__(real_iter.batch_size)
+        self.real_iter = real_iter
+        self.provide_data = real_iter.provide_data
+        self.provide_label = real_iter.provide_label
+        self.the_batch = next(real_iter)
+
+    def __iter__(self):
+        return self
+
+    def next(self):
+        return self.the_batch

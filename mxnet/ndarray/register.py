@@ -60,9 +60,14 @@ def compute_error(op, tensors, err):
 
 def check_inputs(op, tensors, names=None):
     """MXNet's checks on several inputs: one device, and one dtype unless the op mixes them."""
-    if len(tensors) == 2:  # the common case, inlined
+    n = len(tensors)
+    if n == 2:  # the common cases, inlined
         x, y = tensors
         if x.is_cpu and y.is_cpu and (x.dtype is y.dtype or not op.same_dtype):
+            return
+    elif n == 3:
+        x, y, z = tensors
+        if x.is_cpu and y.is_cpu and z.is_cpu and (x.dtype is y.dtype is z.dtype or not op.same_dtype):
             return
     t0 = tensors[0]
     d0 = t0.dtype

@@ -10,13 +10,12 @@ The same record encoding backs pickling (``NDArray.__reduce__``), as in MXNet: t
 """
 import os
 import struct
-import tempfile
 
 import numpy as np
 import torch
 
 from ..base import MXNetError
-from .. import _dtype
+from .. import _dtype, _atomic
 from ..util import is_np_shape, is_np_shape_global
 from .ndarray import NDArray, wrap
 
@@ -92,43 +91,6 @@ def _list_chunks(arrays, names):
     return chunks
 
 
-def _umask():
-    try:
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith('Umask:'):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path, chunks):
-    """Write ``chunks`` to ``path`` through a temporary file in the same directory and ``os.replace``, so a
-    reader never sees a partly written file and a failed save leaves any old file intact."""
-    if os.path.exists(path) and not os.path.isfile(path):
-        with open(path, 'wb') as f:  # a device or FIFO: cannot be replaced, write through
-            for c in chunks:
-                f.write(c)
-        return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            for c in chunks:
-                f.write(c)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _fspath(fname):
     if isinstance(fname, bytes) or not isinstance(fname, (str, os.PathLike)):
         raise TypeError('fname required to be a string')
@@ -156,7 +118,7 @@ def save(fname, data):
         raise ValueError('data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays.')
     chunks = _list_chunks(arrays, names)
     try:
-        _write_atomic(path, chunks)
+        _atomic.write(path, chunks)
     except OSError as e:
         raise MXNetError('mx.nd.save: cannot write %r: %s' % (path, e.strerror or e)) from e
 

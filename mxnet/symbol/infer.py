@@ -256,13 +256,19 @@ def _probe_once(n, p, ins):
     (ta, ra), (tb, rb) = runs
     back = {v: d for d, v in ta.items()}
     fresh = _STATE.fresh
+    # an op marked ``keeps_unknown`` (slice, slice_axis) leaves an output dim unknown wherever its data's dim at
+    # that position is unknown, as MXNet's shape rule does, even when the result would not depend on it
+    follow = ins[0] if getattr(n.op, 'keeps_unknown', False) and ins and ins[0] is not None else ()
 
     def shape_back(sa, sb, key):
         if sa is None or sb is None or len(sa) != len(sb):
             return None
         out = []
         for k, (x, y) in enumerate(zip(sa, sb)):
-            if x == y:
+            if k < len(follow) and follow[k] >= _SYM and key[1] == 1:
+                out.append(follow[k] if x == ta[follow[k]] and y == tb[follow[k]]
+                           else fresh.setdefault(key + (k,), _SYM + ((1 << 13) + len(fresh) << 16)))
+            elif x == y:
                 out.append(int(x))
             elif x in back and tb[back[x]] == y:
                 out.append(back[x])

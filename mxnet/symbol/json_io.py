@@ -84,52 +84,10 @@ def _graph_attrs():
     return _multi(['"is_np_shape": ["int", 1]', '"mxnet_version": ["int", %d]' % MXNET_VERSION], 1, '{', '}')
 
 
-def _pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return True
-    return True
-
-
-def _remove_stale_temps(fname):
-    """Remove ``fname.tmp<pid>[.<n>]`` files left by writers killed before their rename (pid no longer alive)."""
-    import re
-    directory, base = os.path.split(os.path.abspath(fname))
-    pattern = re.compile(re.escape(base) + r'\.tmp(\d+)(?:\.\d+)?$')
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for n in names:
-        m = pattern.match(n)
-        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
-            try:
-                os.remove(os.path.join(directory, n))
-            except OSError:
-                pass
-
-
-_temp_counter = __import__('itertools').count()
-
-
 def atomic_write(fname, data):
-    """Write ``data`` (str or bytes) to ``fname`` through a temporary file ``fname.tmp<pid>.<n>`` and a rename,
-    so a crash never leaves a torn file; temporaries of earlier writers that were killed are removed."""
-    fname = os.fspath(fname)
-    _remove_stale_temps(fname)
-    tmp = '%s.tmp%d.%d' % (fname, os.getpid(), next(_temp_counter))
-    mode = 'wb' if isinstance(data, (bytes, bytearray, memoryview)) else 'w'
-    try:
-        with open(tmp, mode, **({} if mode == 'wb' else {'encoding': 'utf-8', 'newline': ''})) as f:
-            f.write(data)
-        os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    """Write ``data`` (str or bytes) to ``fname`` atomically (see ``mxnet._atomic``)."""
+    from .._atomic import write
+    write(fname, data)
 
 
 def save(sym, fname):

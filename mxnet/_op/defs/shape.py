@@ -9,7 +9,7 @@ import math
 import torch
 
 from ...base import MXNetError
-from ..registry import OpDef, register
+from ..registry import OpDef, register, get
 from ..params import Bool, Enum, Float, Int, Shape
 from ... import _torch_compat as _compat
 
@@ -533,6 +533,8 @@ def _slice_axis(p, x):
 register(OpDef('slice_axis', _fresh(_slice_axis), method=True,
                params={'axis': Int(), 'begin': Int(), 'end': Int(optional=True)},
                doc='Slice ``[begin, end)`` along one axis (end None: to the end).'))
+for _name in ('slice', 'slice_axis'):  # an unknown dim stays unknown in partial shape inference, as in MXNet
+    get(_name).keeps_unknown = True
 
 
 def _slice_like(p, x, like):
