@@ -17,26 +17,8 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
-
-QUICK = '--quick' in sys.argv
-CTX = mx.gpu(0) if '--ctx' in sys.argv and sys.argv[sys.argv.index('--ctx') + 1].startswith('gpu') else mx.cpu()
+from timing import QUICK, CTX, sync, timeit  # noqa: E402,F401
 BACKEND = sys.argv[sys.argv.index('--backend') + 1] if '--backend' in sys.argv else 'inductor'
-
-
-def sync():
-    if CTX.device_type == 'gpu':
-        torch.cuda.synchronize()
-
-
-def timeit(fn, reps):
-    fn()
-    fn()
-    sync()
-    t = time.perf_counter()
-    for _ in range(reps):
-        fn()
-    sync()
-    return (time.perf_counter() - t) / reps
 
 
 def counting(backend):

@@ -3,7 +3,6 @@ the same nets in plain PyTorch eager, in one run. Usage: python bench/bench_exec
 import json
 import os
 import sys
-import time
 
 import numpy as np
 import torch
@@ -12,25 +11,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
-
-QUICK = '--quick' in sys.argv
-CTX = mx.gpu(0) if '--ctx' in sys.argv and sys.argv[sys.argv.index('--ctx') + 1].startswith('gpu') else mx.cpu()
-
-
-def sync():
-    if CTX.device_type == 'gpu':
-        torch.cuda.synchronize()
-
-
-def timeit(fn, reps):
-    fn()
-    fn()
-    sync()
-    t = time.perf_counter()
-    for _ in range(reps):
-        fn()
-    sync()
-    return (time.perf_counter() - t) / reps
+from timing import QUICK, CTX, sync, timeit  # noqa: E402,F401
 
 
 def bench_pair(sym, model, shape, reps):

@@ -5,6 +5,7 @@ import torch
 
 from .base import MXNetError
 from . import _dtype
+from ._op.errors import mx_shape
 from . import engine as _engine
 from . import _intgrad
 from .context import Context
@@ -156,6 +157,10 @@ class Executor:
                 types = {n: _dtype.dtype_name(a.dtype) for n, a in self.arg_dict.items()}
                 types.update((n, _dtype.dtype_name(a.dtype)) for n, a in self.aux_dict.items())
                 dtypes = self._plan.head_values(self._plan.infer('type', types))
+        except MXNetError as e:
+            if 'Incompatible attr' in str(e) and dtypes is None:  # bound arrays of mismatched dtypes, as MXNet
+                raise MXNetError('bind: %s' % e) from None
+            return []
         except Exception:  # noqa: BLE001 -- best effort: forward reports what is wrong with the inputs
             return []
         if any(s is None for s in shapes) or any(t is None for t in dtypes):
@@ -192,6 +197,10 @@ class Executor:
         buffer records the arrays made. A variable's ``stype`` (or ``stype_dict``) gives its storage type."""
         # MXNet reads only the tuple-valued keywords as shapes and ignores any other keyword
         shapes = {k: v for k, v in (shapes or {}).items() if isinstance(v, (tuple, list))}
+        for k, v in shapes.items():
+            if any(not isinstance(d, (int, np.integer)) or d < 0 for d in v):
+                raise MXNetError('simple_bind: the shape of %s must be a tuple of non-negative integers, got %s'
+                                 % (k, tuple(v)))
         arg_shapes, out_shapes, aux_shapes = symbol.infer_shape(**shapes)
         if arg_shapes is None:
             partial, _, _ = symbol.infer_shape_partial(**shapes)
@@ -332,9 +341,12 @@ class Executor:
             out_grads = [out_grads]
         heads, hgrads = [], []
         checked = True
-        for h, g in zip(self._heads, out_grads):
+        for k, (h, g) in enumerate(zip(self._heads, out_grads)):
             h = _intgrad.graph_tensor(h)  # an integer output's float64 shadow
-            if h.requires_grad:
+            if h.requires_grad:  # an output no gradient flows from (Proposal's) ignores its head gradient, as in MXNet
+                if g is not None and tuple(g.shape) != tuple(h.shape):
+                    raise MXNetError('backward: operands shape mismatch: head gradient %d has shape %s but output '
+                                     '%d has shape %s' % (k, mx_shape(g.shape), k, mx_shape(h.shape)))
                 heads.append(h)
                 checked = checked and g is None
                 g = torch.ones_like(h) if g is None else _intgrad.graph_tensor(g._data)

@@ -117,5 +117,11 @@ def _create_kvstore(kvstore, num_device, arg_params):
         raise TypeError('kvstore must be KVStore, str or None')
     if kv is None:
         return None, False
+    return kv, update_on_kvstore and _capable_of_optimizer(kv)
+
+
+def _capable_of_optimizer(kv):
+    """Whether store ``kv`` can run the optimizer itself (a custom store without ``is_capable`` can when it
+    has ``set_optimizer``)."""
     capable = getattr(kv, 'is_capable', None)
-    return kv, update_on_kvstore and (capable('optimizer') if capable else hasattr(kv, 'set_optimizer'))
+    return capable('optimizer') if capable else hasattr(kv, 'set_optimizer')

@@ -198,8 +198,8 @@ class OpDef:
             return [t0 if t is None else t for t in in_types], [t0] * n_out, [t0] * n_aux
         for i, t in enumerate(in_types):
             if t is not None and t != t0:
-                raise MXNetError('%s: incompatible input types: input %d is %s, expected %s'
-                                 % (self.name, i, t, t0))
+                raise MXNetError('%s: Incompatible attr at %d-th input: expected %s, got %s'
+                                 % (self.name, i, t0, t))
         return [t0] * len(in_types), [t0] * n_out, [t0] * n_aux
 
     def __repr__(self):

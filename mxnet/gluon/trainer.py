@@ -1,48 +1,14 @@
 """``gluon.Trainer``: applies an optimizer to a set of Parameters, summing gradients over their contexts
 (through a KVStore when there are several) first."""
-import os
 
-import numpy as np
 import torch
 
 from .. import optimizer as opt
 from .. import kvstore as kvs
+from ..model import _create_kvstore, _capable_of_optimizer
 from .parameter import ParameterDict, Parameter
 
 __all__ = ['Trainer']
-
-
-def _capable_of_optimizer(kv):
-    check = getattr(kv, 'is_capable', None)
-    if check is None:
-        return hasattr(kv, 'set_optimizer')
-    return check('optimizer')
-
-
-def _create_kvstore(kvstore, num_device, arg_params):
-    """(kvstore or None, update_on_kvstore) as MXNet decides: one device needs no store; the default of
-    ``update_on_kvstore`` is ``MXNET_UPDATE_ON_KVSTORE`` (1)."""
-    update_on_kvstore = bool(int(os.getenv('MXNET_UPDATE_ON_KVSTORE', '1')))
-    if kvstore is None:
-        kv = None
-    elif isinstance(kvstore, kvs.KVStore):
-        kv = kvstore
-    elif isinstance(kvstore, str):
-        if num_device == 1 and 'dist' not in kvstore:
-            kv = None
-        else:
-            kv = kvs.create(kvstore)
-            if kvstore == 'local':
-                max_size = max(int(np.prod(p.shape)) for p in arg_params.values())
-                if max_size > 1024 * 1024 * 16:
-                    update_on_kvstore = False
-    else:
-        raise TypeError('kvstore must be KVStore, str or None')
-    if kv is None:
-        update_on_kvstore = False
-    else:
-        update_on_kvstore &= _capable_of_optimizer(kv)
-    return kv, update_on_kvstore
 
 
 class _ContextUpdater(opt.Updater):

@@ -182,11 +182,14 @@ def _read_shape(src, field, legacy=False):
 
 
 def _count(src, shape, field):
-    n = 1
+    n = nonzero = 1
     for d in shape:
         if d < 0:
             src.fail('%s %s has a negative dim' % (field, shape))
         n *= d
+        nonzero *= max(d, 1)
+    if nonzero >= 1 << 48:  # no real array has 2**48 elements, nor can a zero-size one have such dims
+        src.fail('%s %s is too large' % (field, tuple(shape)))
     return n
 
 
