@@ -47,6 +47,18 @@ def take_handle(handle):
         raise ValueError('unknown or used NDArray handle %r' % (value,)) from None
 
 
+def lend_handle(obj):
+    """A new handle (int) naming ``obj``, as a C callback receives an ``NDArrayHandle``; see ``release``."""
+    h = next(_next)
+    _objects[h] = obj
+    return h
+
+
+def release(handle):
+    """Forget ``handle`` if no NDArray took it."""
+    _objects.pop(handle, None)
+
+
 def _store(obj, out):
     """Write a new handle for ``obj`` into the ``c_void_p`` that ``out`` (``ctypes.byref(h)``) refers to."""
     h = next(_next)

@@ -444,8 +444,22 @@ class Executor:
         return new
 
     def set_monitor_callback(self, callback, monitor_all=False):
-        """Call ``callback(name, NDArray)`` for each node output during forward (inputs too with
-        ``monitor_all``)."""
+        """Call ``callback(name, handle)`` for each node output during forward (inputs too with
+        ``monitor_all``), as MXNet's C callback does: ``name`` as bytes, ``handle`` an ``NDArrayHandle``
+        value that ``NDArray(ctypes.cast(handle, NDArrayHandle))`` turns into the array."""
+        from . import _capi
+
+        def c_style(name, arr):
+            h = _capi.lend_handle(arr._data)
+            try:
+                callback(name.encode('utf-8'), h)
+            finally:
+                _capi.release(h)
+        self._install_monitor(c_style, monitor_all)
+
+    def _install_monitor(self, callback, monitor_all=False):
+        """Call ``callback(name, NDArray)`` for each node output during forward (the Python-level hook that
+        ``mx.monitor.Monitor`` uses)."""
         self._monitor = callback
         self._monitor_all = monitor_all
 

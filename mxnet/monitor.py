@@ -43,7 +43,7 @@ class Monitor:
 
     def install(self, exe):
         """Attach to an executor (its forward reports node outputs to this monitor)."""
-        exe.set_monitor_callback(self.stat_helper, self.monitor_all)
+        exe._install_monitor(self.stat_helper, self.monitor_all)
         self.exes.append(exe)
 
     def tic(self):

@@ -7,20 +7,23 @@ methods on NDArrays inside a ``torch.autograd.Function``, so gradients flow thro
 MXNet, a custom operator runs on any context.
 """
 import collections
+import ctypes
 
 import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from .base import MXNetError
+from .base import MXNetError, NDArrayHandle
 from . import _dtype
 from ._op import registry as _registry
 from ._op.params import Str
 from .context import context_of
 from .ndarray.ndarray import NDArray, wrap
 
+# MXNet's module has no __all__: its star import also hands on the ctypes names CustomOp code uses
 __all__ = ['CustomOp', 'CustomOpProp', 'PythonOp', 'NumpyOp', 'NDArrayOp', 'register',
-           'get_all_registered_operators', 'OperatorArguments', 'get_operator_arguments']
+           'get_all_registered_operators', 'OperatorArguments', 'get_operator_arguments',
+           'ctypes', 'NDArrayHandle', 'NDArray', 'MXNetError']
 
 _PROP_CLASSES = {}  # registered name -> CustomOpProp subclass
 _PROPS = {}  # (op_type, kwargs) -> (class, instance): one property object per distinct configuration

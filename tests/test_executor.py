@@ -1,6 +1,7 @@
 """Executor: bind/simple_bind, forward/backward with every grad_req, the array views, copy_params_from,
 reshape, training-only behaviour (BatchNorm statistics, Dropout) and MXNet's errors (checked against MXNet
 1.9.1)."""
+import ctypes
 import numpy as np
 import pytest
 
@@ -263,7 +264,10 @@ def test_monitor_sees_backward_node_outputs(ctx):
     for a in ex.arg_arrays:
         a[:] = rng.uniform(-1, 1, a.shape)
     seen = {}
-    ex.set_monitor_callback(lambda name, arr: seen.__setitem__(name, arr.asnumpy()))
+
+    def callback(name, handle):  # MXNet's C-style callback: name as bytes, an NDArrayHandle
+        seen[name.decode()] = mx.nd.NDArray(ctypes.cast(handle, mx.base.NDArrayHandle), writable=False).asnumpy()
+    ex.set_monitor_callback(callback)
     ex.forward(is_train=True)
     assert '_backward_' not in ' '.join(seen)
     ex.backward()
