@@ -52,19 +52,22 @@ def _encode_record(buf):
 def _read_record(f, uri=''):
     """Read the record at ``f``'s position; None at end of file."""
     parts = []
+    start = f.tell()
     while True:
         head = f.read(8)
         if not head and not parts:
             return None
         if len(head) < 8:
-            raise MXNetError('Invalid RecordIO file %s: truncated record header' % uri)
+            raise MXNetError('Invalid RecordIO file %s: truncated header of the record at offset %d'
+                             % (uri, start))
         magic, lrec = struct.unpack('<II', head)
         if magic != _MAGIC:
             raise MXNetError('Invalid RecordIO file %s: bad magic number at offset %d' % (uri, f.tell() - 8))
         cflag, length = lrec >> 29, lrec & _LEN_MASK
         data = f.read(length)
         if len(data) < length:
-            raise MXNetError('Invalid RecordIO file %s: truncated record' % uri)
+            raise MXNetError('Invalid RecordIO file %s: the record at offset %d declares %d bytes but only %d '
+                             'remain' % (uri, start, length, len(data)))
         parts.append(data)
         f.seek((-length) % 4, os.SEEK_CUR)
         if cflag in (0, 3):
@@ -81,7 +84,8 @@ def _record_offsets(f):
         f.seek(pos)
         magic, lrec = struct.unpack('<II', f.read(8))
         if magic != _MAGIC:
-            raise MXNetError('Invalid RecordIO file: bad magic number at offset %d' % pos)
+            raise MXNetError('Invalid RecordIO file %s: bad magic number at offset %d'
+                             % (getattr(f, 'name', ''), pos))
         if lrec >> 29 in (0, 1):
             offsets.append(pos)
         length = lrec & _LEN_MASK

@@ -229,3 +229,21 @@ def test_bad_parameters_raise_named_errors(case):
     with pytest.raises(etype, match=pattern) as info:
         fn()
     assert 'torch.Size' not in str(info.value) and 'Dimension out of range' not in str(info.value)
+
+
+@pytest.mark.parametrize('threads', [1, 3])
+def test_damaged_image_records_name_the_file_and_record(tmp_path, threads):
+    raw = bytearray(open(os.path.join(FIX, 'recordio', 'img.rec'), 'rb').read())
+    for j in range(300, len(raw), 97):  # damage the image payloads, keep the RecordIO framing
+        raw[j] ^= 0xff
+    p = tmp_path / 'damaged.rec'
+    p.write_bytes(bytes(raw))
+    with pytest.raises(MXNetError, match=r'damaged\.rec.*(record id \d+|offset \d+)'):
+        it = mx.io.ImageRecordIter(path_imgrec=str(p), data_shape=(3, 8, 8), batch_size=2,
+                                   preprocess_threads=threads)
+        for _ in it:
+            pass
+    p.write_bytes(bytes(raw[:len(raw) // 2]))
+    with pytest.raises(MXNetError, match=r'damaged\.rec.*offset \d+'):
+        for _ in mx.io.ImageRecordIter(path_imgrec=str(p), data_shape=(3, 8, 8), batch_size=2):
+            pass

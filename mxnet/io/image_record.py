@@ -253,7 +253,12 @@ class ImageRecordIter(DataIter):
                                  'with multi-dimensional labels (got label_width=%d)' % self.label_width)
             label = np.float32(header.label)
         gray = self.data_shape[0] == 1
-        img = self._augmenter(_decode(payload, gray), u)
+        try:
+            img = _decode(payload, gray)
+        except MXNetError as e:
+            raise MXNetError('ImageRecordIter: %s: the image of record id %d cannot be decoded: %s'
+                             % (self._file.name, header.id, e)) from None
+        img = self._augmenter(img, u)
         return (img[..., None] if gray else img), label
 
     def _load_chunk(self, raws, u):
