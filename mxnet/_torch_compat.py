@@ -55,10 +55,11 @@ except (ImportError, AttributeError):  # pragma: no cover -- other torch version
 
 def run_backward(heads, head_grads, leaves):
     """d(heads)/d(leaves) weighted by ``head_grads`` (None for a leaf the heads do not use); the graph is
-    freed. The head gradients must match the heads' shapes and dtypes (unchecked on the fast path)."""
+    kept (MXNet allows several backward calls after one forward). The head gradients must match the heads'
+    shapes and dtypes (unchecked on the fast path)."""
     if _ENGINE is None or _is_compiling():
-        return torch.autograd.grad(heads, leaves, head_grads, allow_unused=True)
-    return _ENGINE.run_backward(tuple(heads), tuple(head_grads), False, False, tuple(leaves), True, False)
+        return torch.autograd.grad(heads, leaves, head_grads, allow_unused=True, retain_graph=True)
+    return _ENGINE.run_backward(tuple(heads), tuple(head_grads), True, False, tuple(leaves), True, False)
 
 
 def rnn_kernel(mode):

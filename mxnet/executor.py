@@ -342,6 +342,8 @@ class Executor:
         heads, hgrads = [], []
         checked = True
         for k, (h, g) in enumerate(zip(self._heads, out_grads)):
+            if g is not None and g._data.dtype is not h.dtype and not h.is_floating_point():
+                g = wrap(g._data.to(h.dtype))  # a head gradient takes the integer output's dtype (truncates)
             h = _intgrad.graph_tensor(h)  # an integer output's float64 shadow
             if h.requires_grad:  # an output no gradient flows from (Proposal's) ignores its head gradient, as in MXNet
                 if g is not None and tuple(g.shape) != tuple(h.shape):
@@ -355,7 +357,7 @@ class Executor:
         if heads and leaves:
             # given head gradients go through torch.autograd.grad for its shape and dtype checks
             grads = _grads(heads, leaves, hgrads) if checked else \
-                torch.autograd.grad(heads, leaves, hgrads, allow_unused=True)
+                torch.autograd.grad(heads, leaves, hgrads, allow_unused=True, retain_graph=True)
         else:
             grads = [None] * len(leaves)
         for (i, _), g in zip(self._leaves, grads):

@@ -34,6 +34,27 @@ def default_input_names(op):
         return ['data']
 
 
+def all_input_names(op):
+    """Every input an op can take under some parameters (MXNet lists them all in the generated signature, so
+    a positional ``None`` fills an input slot first: ``BilinearResize2D(data, None, mode=...)``): the
+    longest input list over the defaults and each Bool / Enum parameter set to each of its values."""
+    names = default_input_names(op)
+    if not callable(op.inputs):
+        return names
+    base = {k: (None if f.default is REQUIRED else f.default) for k, f in op.params.items()}
+    for k, f in op.params.items():
+        values = getattr(f, 'choices', None) or ((True, False) if f.type_name == 'boolean' else ())
+        for v in values:
+            p = Attrs(dict(base, **{k: v}))
+            try:
+                alt = op.input_names(p) + op.aux_names(p)
+            except Exception:  # noqa: BLE001 -- a rule that needs other parameters
+                continue
+            if len(alt) > len(names):
+                names = alt
+    return names
+
+
 def signature(op, trailing):
     """``inspect.Signature`` of a generated function: inputs, parameters, then the front-end's own keywords
     ``trailing`` (names, default None; mx.nd: out, name; mx.sym: name, attr) and ``**kwargs``."""
@@ -87,7 +108,7 @@ class Binder:
         self.hidden_keys = frozenset(hidden_keys)
         self.param_names = tuple(op.params)
         # positional slots a None may fill (a missing input); past them a None is a parameter's value
-        self.slots = None if op.variadic else len(default_input_names(op))
+        self.slots = None if op.variadic else len(all_input_names(op))
 
     def bind(self, args, kwargs):
         op, itype, declared = self.op, self.input_type, self.op.params
@@ -136,7 +157,7 @@ def place_inputs(op, p, pos, kw_inputs):
     slots = list(pos) + [None] * (len(names) - len(pos))
     for k, v in kw_inputs.items():
         if k not in names:
-            if v is None and k in default_input_names(op):  # an input these parameters drop (no_bias)
+            if v is None and k in all_input_names(op):  # an input these parameters drop (no_bias)
                 continue
             if k in op.params:
                 raise TypeError('%s: parameter %s cannot be an array' % (op.name, k))
