@@ -10,14 +10,13 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
-from timing import QUICK, CTX, sync, timeit  # noqa: E402,F401
+from timing import QUICK, CTX, sync, timeit, bound_net  # noqa: E402,F401
 BACKEND = sys.argv[sys.argv.index('--backend') + 1] if '--backend' in sys.argv else 'inductor'
 
 
@@ -34,14 +33,7 @@ def counting(backend):
 
 
 def bench(sym, model, shape, reps):
-    req = {n: ('null' if n in ('data', 'softmax_label') else 'write') for n in sym.list_arguments()}
-    ex = sym.simple_bind(CTX, grad_req=req, data=shape, softmax_label=(shape[0],))
-    rs = np.random.RandomState(0)
-    for k, v in ex.arg_dict.items():
-        if k not in ('data', 'softmax_label'):
-            v[:] = rs.uniform(-0.1, 0.1, size=v.shape)
-    ex.arg_dict['data'][:] = rs.rand(*shape)
-    ex.arg_dict['softmax_label'][:] = rs.randint(0, 10, size=shape[0])
+    ex = bound_net(sym, shape)
 
     def eager():
         ex.forward(is_train=True)

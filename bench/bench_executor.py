@@ -4,26 +4,17 @@ import json
 import os
 import sys
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
-from timing import QUICK, CTX, sync, timeit  # noqa: E402,F401
+from timing import QUICK, CTX, sync, timeit, bound_net  # noqa: E402,F401
 
 
 def bench_pair(sym, model, shape, reps):
-    # parameter gradients only, as the torch side computes (no gradient for the data or the labels)
-    req = {n: ('null' if n in ('data', 'softmax_label') else 'write') for n in sym.list_arguments()}
-    ex = sym.simple_bind(CTX, grad_req=req, data=shape, softmax_label=(shape[0],))
-    rs = np.random.RandomState(0)
-    for k, v in ex.arg_dict.items():
-        if k not in ('data', 'softmax_label'):
-            v[:] = rs.uniform(-0.1, 0.1, size=v.shape)
-    ex.arg_dict['data'][:] = rs.rand(*shape)
-    ex.arg_dict['softmax_label'][:] = rs.randint(0, 10, size=shape[0])
+    ex = bound_net(sym, shape)
 
     def ours():
         ex.forward(is_train=True)

@@ -25,3 +25,18 @@ def timeit(fn, reps):
         fn()
     sync()
     return (time.perf_counter() - t) / reps
+
+
+def bound_net(sym, shape):
+    """``sym`` bound on CTX for a forward+backward step: parameter gradients only (as the torch side computes),
+    parameters, data and labels filled from a fixed seed."""
+    import numpy as np
+    req = {n: ('null' if n in ('data', 'softmax_label') else 'write') for n in sym.list_arguments()}
+    ex = sym.simple_bind(CTX, grad_req=req, data=shape, softmax_label=(shape[0],))
+    rs = np.random.RandomState(0)
+    for k, v in ex.arg_dict.items():
+        if k not in ('data', 'softmax_label'):
+            v[:] = rs.uniform(-0.1, 0.1, size=v.shape)
+    ex.arg_dict['data'][:] = rs.rand(*shape)
+    ex.arg_dict['softmax_label'][:] = rs.randint(0, 10, size=shape[0])
+    return ex
