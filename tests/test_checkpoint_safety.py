@@ -253,18 +253,21 @@ def _forked(func, *args):
     return os.waitpid(pid, 0)[1]
 
 
+KILL_KINDS = ('sgd', 'adam', 'factor', 'multifactor', 'poly', 'cosine')
+
+
 @pytest.fixture(scope='module')
 def killed_children(tmp_path_factory):
     """Forked trainings killed by SIGKILL at a random batch, and one save killed between its two files."""
     root = str(tmp_path_factory.mktemp('killed'))
     rnd = random.Random()
-    kills = {kind: rnd.randrange(1, EPOCHS * BATCHES) for kind in ('sgd', 'adam', 'factor')}
+    kills = {kind: rnd.randrange(1, EPOCHS * BATCHES) for kind in KILL_KINDS}
     status = {kind: _forked(_train, kind, os.path.join(root, kind), 0, k) for kind, k in kills.items()}
     status['between'] = _forked(_kill_between_child, os.path.join(root, 'between'))
     return root, kills, status
 
 
-@pytest.mark.parametrize('kind', ['sgd', 'adam', 'factor'])
+@pytest.mark.parametrize('kind', KILL_KINDS)
 def test_kill_and_resume_bit_equal(killed_children, kind):
     root, kills, status = killed_children
     assert os.WIFSIGNALED(status[kind]) and os.WTERMSIG(status[kind]) == signal.SIGKILL, status[kind]
