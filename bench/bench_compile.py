@@ -11,12 +11,11 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
-from timing import QUICK, CTX, sync, timeit, bound_net  # noqa: E402,F401
+from timing import QUICK, CTX, sync, timeit, bound_net, torch_step  # noqa: E402,F401
 BACKEND = sys.argv[sys.argv.index('--backend') + 1] if '--backend' in sys.argv else 'inductor'
 
 
@@ -56,14 +55,7 @@ def bench(sym, model, shape, reps):
     compiled()
     compile_s = time.perf_counter() - t0
 
-    dev = CTX.torch_device
-    model = model.to(dev)
-    x = torch.rand(*shape, device=dev)
-    y = torch.randint(0, 10, (shape[0],), device=dev)
-
-    def plain():
-        model.zero_grad(set_to_none=True)
-        F.cross_entropy(model(x), y).backward()
+    plain = torch_step(model, shape)
     # alternate and keep the best round of each, so load from other processes hurts all alike
     rounds = [(timeit(eager, reps), timeit(compiled, reps), timeit(plain, reps)) for _ in range(2 if QUICK else 5)]
     return [min(r[k] for r in rounds) for k in range(3)], count[0], compile_s

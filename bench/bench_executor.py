@@ -4,13 +4,11 @@ import json
 import os
 import sys
 
-import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxnet as mx  # noqa: E402
 import nets  # noqa: E402
-from timing import QUICK, CTX, sync, timeit, bound_net  # noqa: E402,F401
+from timing import QUICK, CTX, sync, timeit, bound_net, torch_step  # noqa: E402,F401
 
 
 def bench_pair(sym, model, shape, reps):
@@ -19,14 +17,7 @@ def bench_pair(sym, model, shape, reps):
     def ours():
         ex.forward(is_train=True)
         ex.backward()
-    dev = CTX.torch_device
-    model = model.to(dev)
-    x = torch.rand(*shape, device=dev)
-    y = torch.randint(0, 10, (shape[0],), device=dev)
-
-    def theirs():
-        model.zero_grad(set_to_none=True)
-        F.cross_entropy(model(x), y).backward()
+    theirs = torch_step(model, shape)
     # alternate the two and keep the best round of each, so load from other processes hurts both alike
     rounds = [(timeit(ours, reps), timeit(theirs, reps)) for _ in range(2 if QUICK else 5)]
     return min(r[0] for r in rounds), min(r[1] for r in rounds)

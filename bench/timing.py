@@ -40,3 +40,17 @@ def bound_net(sym, shape):
     ex.arg_dict['data'][:] = rs.rand(*shape)
     ex.arg_dict['softmax_label'][:] = rs.randint(0, 10, size=shape[0])
     return ex
+
+
+def torch_step(model, shape):
+    """Plain PyTorch eager forward+backward of ``model`` on random data of ``shape`` (10 classes), on CTX."""
+    import torch.nn.functional as F
+    dev = CTX.torch_device
+    model = model.to(dev)
+    x = torch.rand(*shape, device=dev)
+    y = torch.randint(0, 10, (shape[0],), device=dev)
+
+    def step():
+        model.zero_grad(set_to_none=True)
+        F.cross_entropy(model(x), y).backward()
+    return step

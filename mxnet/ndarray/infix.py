@@ -79,17 +79,24 @@ def _binary(key, reflected=False):
     skernel = (_RSCALAR_KERNEL if reflected else _SCALAR_KERNEL).get(key)
     fast_scalars = FAST_SCALAR_DTYPES
 
+    def scalar(self, other, operands):
+        """``self <op> scalar`` by the scalar kernel, or None when the fast path does not apply."""
+        x = self._data
+        if x.dtype in fast_scalars and not (x.requires_grad and not _ag_state.recording):
+            a = _new(NDArray)
+            a._data = skernel(x, other)
+            if _ag_state.recording:
+                _tape(key, *operands, a._data)
+            return after(a, self) if _pending or _kept else a
+        return None
+
     if reflected:
         def method(self, other):
             t = type(other)
             if (t is float or t is int) and skernel is not None:
-                x = self._data
-                if x.dtype in fast_scalars and not (x.requires_grad and not _ag_state.recording):
-                    a = _new(NDArray)
-                    a._data = skernel(x, other)
-                    if _ag_state.recording:
-                        _tape(key, other, self, a._data)
-                    return after(a, self) if _pending or _kept else a
+                a = scalar(self, other, (other, self))
+                if a is not None:
+                    return a
             return _general(key)(other, self)
         return method
 
@@ -110,13 +117,10 @@ def _binary(key, reflected=False):
                 if _ag_state.recording:
                     _tape(key, self, other, r)
                 return after(a, self, other) if _pending or _kept else a
-        elif (t is float or t is int) and skernel is not None and x.dtype in fast_scalars and not (
-                x.requires_grad and not _ag_state.recording):
-            a = _new(NDArray)
-            a._data = skernel(x, other)
-            if _ag_state.recording:
-                _tape(key, self, other, a._data)
-            return after(a, self) if _pending or _kept else a
+        elif (t is float or t is int) and skernel is not None:
+            a = scalar(self, other, (self, other))
+            if a is not None:
+                return a
         return _general(key)(self, other)
     return method
 
